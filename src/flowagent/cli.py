@@ -1,0 +1,188 @@
+"""The `flowagent` command: run flows from the terminal.
+
+    flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
+    flowagent repl FLOW [--now ISO]                            interactive conversation
+    flowagent voice FLOW [dev|console|start] ...               LiveKit voice worker (extra)
+
+Exit codes: 0 success, 1 the flow (or an input file) is broken, 2 wrong usage,
+3 an optional extra is not installed, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TextIO
+
+from flowagent.errors import FlowagentError
+from flowagent.flow import Flow, load_flow
+from flowagent.turn import Turn
+
+EXIT_OK, EXIT_FLOW, EXIT_USAGE, EXIT_MISSING_EXTRA, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _iso(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flowagent",
+        description="Explicit, deterministic conversation flows for voice agents.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser(
+        "run",
+        help="run a conversation from a script (one caller line per input line)",
+        description="Run a conversation: the greeting first, then one caller turn per input "
+        "line (an empty line is silence). Stops when the conversation ends or input runs out.",
+    )
+    run.add_argument("flow", help="the flow YAML file")
+    run.add_argument(
+        "--input", "-i", default="-", metavar="FILE", help="caller lines (default: - for stdin)"
+    )
+    run.add_argument(
+        "--now",
+        type=_iso,
+        metavar="ISO",
+        help="reference time for relative dates, e.g. 2026-11-23T10:00",
+    )
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per turn: turn, user, reply, state, expecting, slots, ended, outcome",
+    )
+    run.add_argument("--id", dest="conversation_id", help="conversation id (default: random)")
+
+    repl = sub.add_parser(
+        "repl",
+        help="talk to a flow interactively",
+        description="Interactive conversation with line editing and history. Type :help for "
+        "commands (:slots, :state, :reset, :reload, :history, :quit). An empty line is silence.",
+    )
+    repl.add_argument("flow", help="the flow YAML file")
+    repl.add_argument("--now", type=_iso, metavar="ISO", help="reference time for relative dates")
+
+    voice = sub.add_parser(
+        "voice",
+        help="run the flow as a LiveKit voice agent (needs flowagent[livekit])",
+        add_help=False,
+    )
+    voice.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _version() -> str:
+    from flowagent import __version__
+
+    return f"flowagent {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["voice"]:
+        return _voice(args_list[1:])
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "repl":
+            from flowagent.repl import run_repl
+
+            return run_repl(args.flow, args.now)
+    except FlowagentError as err:
+        print(f"flowagent: {err}", file=sys.stderr)
+        return EXIT_FLOW
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    parser.error(f"unknown command {args.command!r}")
+    return EXIT_USAGE  # pragma: no cover - parser.error exits
+
+
+def _voice(argv: list[str]) -> int:
+    try:
+        from flowagent.livekit.cli import main as voice_main
+    except ImportError as err:
+        print(
+            f"flowagent voice needs the LiveKit extra ({err.name or err}).\n"
+            "Install it with:  pip install 'flowagent[livekit]'",
+            file=sys.stderr,
+        )
+        return EXIT_MISSING_EXTRA
+    return voice_main(argv)
+
+
+def _open_input(name: str) -> TextIO:
+    if name == "-":
+        return sys.stdin
+    try:
+        return open(name, encoding="utf-8")
+    except OSError as err:
+        raise SystemExit(f"flowagent: cannot read input {name!r}: {err.strerror}") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    flow = load_flow(args.flow)
+    source = _open_input(args.input)
+    try:
+        return run_script(
+            flow,
+            source,
+            sys.stdout,
+            now=args.now,
+            as_json=args.json,
+            conversation_id=args.conversation_id,
+        )
+    finally:
+        if source is not sys.stdin:
+            source.close()
+
+
+def run_script(
+    flow: Flow,
+    lines: TextIO,
+    out: TextIO,
+    *,
+    now: datetime | None = None,
+    as_json: bool = False,
+    conversation_id: str | None = None,
+) -> int:
+    """Drive one conversation from `lines`, writing each turn to `out` as soon as it exists
+    (flushed), so another program can converse through a pipe."""
+    conv = flow.new_conversation(now=now, conversation_id=conversation_id)
+    _emit(conv.start(), out, as_json)
+    if conv.ended:
+        return EXIT_OK
+    for raw in lines:
+        turn = conv.handle(raw.rstrip("\r\n"))
+        _emit(turn, out, as_json)
+        if turn.ended:
+            break
+    return EXIT_OK
+
+
+def _emit(turn: Turn, out: TextIO, as_json: bool) -> None:
+    if as_json:
+        out.write(json.dumps(turn.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        if turn.user is not None:
+            out.write(f"caller: {turn.user if turn.user else '(silence)'}\n")
+        out.write(f"agent:  {turn.text}\n")
+        if turn.ended:
+            out.write(f"-- ended: {turn.outcome} --\n")
+    out.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""`load_flow` and `Flow`: a checked, compiled flow that makes conversations."""
+
+from __future__ import annotations
+
+import difflib
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from flowagent import schema
+from flowagent.compiler import CompiledFlow, compile_flow
+from flowagent.context import Context
+from flowagent.engine import Conversation
+from flowagent.errors import FlowDefinitionError, Problem
+from flowagent.loader import LocatedDocument, format_loc, parse_yaml, read_yaml_file
+from flowagent.schema import FlowSpec
+
+
+class Flow:
+    """A loaded flow. Compiled once; make as many conversations from it as you like."""
+
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled: CompiledFlow) -> None:
+        self.compiled = compiled
+
+    @property
+    def name(self) -> str:
+        return self.compiled.spec.flow
+
+    @property
+    def spec(self) -> FlowSpec:
+        return self.compiled.spec
+
+    @property
+    def path(self) -> str | None:
+        return self.compiled.file
+
+    @property
+    def hash(self) -> str:
+        return self.compiled.hash
+
+    @property
+    def max_turns(self) -> int:
+        """Every conversation ends within this many caller turns, whatever is said."""
+        return self.compiled.spec.limits.max_turns
+
+    def new_conversation(
+        self, now: datetime | None = None, conversation_id: str | None = None
+    ) -> Conversation:
+        """A fresh conversation. `now` is the reference time for relative dates ("tomorrow");
+        a naive `now` is read in the flow's timezone; default: the current time there."""
+        flow = self.compiled
+        if now is None:
+            now = datetime.now(flow.tz)
+        elif now.tzinfo is None:
+            now = now.replace(tzinfo=flow.tz)
+        ctx = Context(
+            conversation_id=conversation_id or uuid.uuid4().hex[:16],
+            state=flow.machine.initial,
+            now=now,
+        )
+        return Conversation(flow, ctx)
+
+    def restore(self, data: dict[str, Any]) -> Conversation:
+        """Continue a conversation from `Conversation.snapshot()`. Raises SnapshotError if the
+        snapshot is malformed or was taken with a different flow or flow version."""
+        return Conversation.from_snapshot(self.compiled, data)
+
+    def __repr__(self) -> str:
+        return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
+
+
+def load_flow(path: str | Path) -> Flow:
+    """Read, validate and compile a flow file. Raises FlowDefinitionError naming the file,
+    line and field of every problem found."""
+    doc = read_yaml_file(path)
+    return Flow(compile_flow(_validate(doc), doc, str(path)))
+
+
+def load_flow_text(text: str, name: str = "<flow>") -> Flow:
+    """Like `load_flow`, from YAML text (for tests and generated flows)."""
+    doc = parse_yaml(text, name)
+    return Flow(compile_flow(_validate(doc), doc, None))
+
+
+def _validate(doc: LocatedDocument) -> FlowSpec:
+    if not isinstance(doc.data, dict):
+        raise FlowDefinitionError(
+            [
+                Problem(
+                    "a flow file must be a mapping with 'flow', 'start', 'slots' and 'states'",
+                    file=doc.file,
+                    line=1,
+                )
+            ]
+        )
+    try:
+        return FlowSpec.model_validate(doc.data)
+    except ValidationError as err:
+        problems = [_problem(doc, e) for e in err.errors()]
+        raise FlowDefinitionError(problems) from None
+
+
+_UNION_TAGS = {"str", "int", "float", "bool", "ChoiceSpec", "ConditionSpec"}
+
+
+def _problem(doc: LocatedDocument, e: Any) -> Problem:
+    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not keys.
+    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+    kind = e["type"]
+    msg = str(e["msg"]).removeprefix("Value error, ")
+    hint = None
+    if kind == "missing":
+        key = str(loc[-1]) if loc else ""
+        line, column = doc.where(loc[:-1])
+        return Problem(
+            f"missing required key {key!r}",
+            doc.file,
+            line,
+            column,
+            field=format_loc(loc),
+            hint=_KEY_HINTS.get(key),
+        )
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _ALL_KEYS, n=1, cutoff=0.6)
+        msg = f"unknown key {loc[-1]!r}"
+        hint = f"did you mean {close[0]!r}?" if close else None
+    elif kind == "literal_error":
+        msg = f"{msg} (got {e.get('input')!r})"
+    elif kind.endswith("_type"):
+        msg = f"{msg} (got {type(e.get('input')).__name__} {e.get('input')!r})"
+    return doc.problem(loc, msg, hint)
+
+
+def _collect_keys() -> list[str]:
+    keys: set[str] = set()
+    for obj in vars(schema).values():
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, BaseModel)
+            and obj.__module__ == schema.__name__
+        ):
+            keys.update(obj.model_fields)
+    return sorted(keys)
+
+
+_ALL_KEYS = _collect_keys()
+_KEY_HINTS = {
+    "kind": "one of: say, collect, confirm, retry, action, end",
+    "type": "a slot type such as date, time, phone, email, name, choice, yesno, number, text",
+    "start": "the name of the first state",
+    "prompt": "the question that asks for this slot",
+}

@@ -1,0 +1,161 @@
+"""Prompt templates and speech-friendly rendering of slot values.
+
+Templates use `{{ name }}` placeholders. They are parsed once, at load time, so a misspelled
+placeholder is a load error and rendering is a cheap join. Substitution is single-pass: a value
+that itself contains `{{ ... }}` (a caller said it) is inserted as text and never interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, time
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed template: literal text alternating with placeholder names."""
+
+    source: str
+    parts: tuple[str, ...]  # even indexes: literal text; odd indexes: placeholder names
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.parts[1::2]
+
+    def render(self, lookup: Callable[[str], str]) -> str:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        out = list(self.parts)
+        for i in range(1, len(out), 2):
+            out[i] = lookup(out[i])
+        return "".join(out)
+
+
+def compile_template(source: str) -> Template:
+    """Parse `source` once. Unknown names are the compiler's concern, not this function's."""
+    parts: list[str] = []
+    last = 0
+    for m in _PLACEHOLDER.finditer(source):
+        parts.append(source[last : m.start()])
+        parts.append(m.group(1))
+        last = m.end()
+    parts.append(source[last:])
+    return Template(source, tuple(parts))
+
+
+# --- speech-friendly values -------------------------------------------------------------
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def ordinal(n: int) -> str:
+    """1 → '1st', 22 → '22nd', 13 → '13th'."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def say_date(value: str) -> str:
+    """'2026-11-27' → 'Friday, November 27th'."""
+    d = date.fromisoformat(value)
+    return f"{_WEEKDAYS[d.weekday()]}, {_MONTHS[d.month - 1]} {ordinal(d.day)}"
+
+
+def say_time(value: str) -> str:
+    """'14:30' → '2:30 PM'; '14:00' → '2 PM'; '12:00' → '12 PM' (noon)."""
+    t = time.fromisoformat(value)
+    hour = t.hour % 12 or 12
+    suffix = "AM" if t.hour < 12 else "PM"
+    return f"{hour} {suffix}" if t.minute == 0 else f"{hour}:{t.minute:02d} {suffix}"
+
+
+def say_datetime(value: str) -> str:
+    """'2026-11-27T14:30' → 'Friday, November 27th at 2:30 PM'."""
+    day, _, clock = value.partition("T")
+    return f"{say_date(day)} at {say_time(clock)}" if clock else say_date(day)
+
+
+def say_phone(value: str) -> str:
+    """'+15551234567' → '5 5 5, 1 2 3, 4 5 6 7': digit by digit in groups, as people read
+    numbers aloud (a TTS would otherwise say 'five hundred fifty-five')."""
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("+1") and len(digits) == 11:
+        digits = digits[1:]
+    if len(digits) == 10:
+        groups = [digits[:3], digits[3:6], digits[6:]]
+    else:
+        groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
+    return ", ".join(" ".join(g) for g in groups)
+
+
+def say_email(value: str) -> str:
+    """'john.smith@gmail.com' → 'john dot smith at gmail dot com'."""
+    local, _, domain = value.partition("@")
+    spoken_local = local.replace(".", " dot ").replace("_", " underscore ").replace("-", " dash ")
+    return f"{spoken_local} at {domain.replace('.', ' dot ')}".replace("  ", " ").strip()
+
+
+def say_number(value: object) -> str:
+    return str(value)
+
+
+def say_bool(value: object) -> str:
+    return "yes" if value else "no"
+
+
+def say_value(slot_type: str, value: object, labels: Mapping[str, str] | None = None) -> str:
+    """Render a normalised slot value for speech, by slot type. Falls back to `str(value)`.
+
+    For a slot with several types (e.g. `[phone, email]`) pass the type that matches the
+    value; `guess_type` finds it.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    try:
+        if slot_type == "date":
+            return say_date(text)
+        if slot_type == "time":
+            return say_time(text)
+        if slot_type == "datetime":
+            return say_datetime(text)
+        if slot_type == "phone":
+            return say_phone(text)
+        if slot_type == "email":
+            return say_email(text)
+        if slot_type == "yesno":
+            return say_bool(value)
+        if slot_type == "choice":
+            return (labels or {}).get(text, text.replace("_", " "))
+    except ValueError:
+        return text
+    return text
+
+
+def guess_type(types: list[str], value: object) -> str:
+    """Which of a multi-type slot's types a stored value is (`[phone, email]` → 'email')."""
+    if len(types) == 1:
+        return types[0]
+    text = str(value)
+    if "email" in types and "@" in text:
+        return "email"
+    if "phone" in types and text.startswith("+"):
+        return "phone"
+    return types[0]

@@ -1,0 +1,283 @@
+"""`TurnScope`: the working memory of one turn, and the only way state behaviours act.
+
+A behaviour says things (`say`, `ask`), fills slots (`fill`), reports failures (`no_match`),
+and moves the conversation (`fire`, `resume`, `finish`). The scope keeps the counters and
+limits consistent, composes the reply so that a message and its question are said once,
+together, and records the path taken for coverage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from flowagent.actions import run_action
+from flowagent.errors import ActionError
+from flowagent.render import Template, compile_template, say_value
+from flowagent.slotfill import FillResult, fill_slots
+from flowagent.slots.base import ExtractContext
+from flowagent.slots.registry import get_extractor
+from flowagent.states.retry import RetryState
+
+if TYPE_CHECKING:
+    from flowagent.commands import Command
+    from flowagent.compiler import CompiledFlow
+    from flowagent.context import Context
+    from flowagent.states.base import StateBehaviour
+
+log = logging.getLogger("flowagent.engine")
+
+
+class TurnScope:
+    """One turn's working memory over a conversation's `Context`."""
+
+    def __init__(self, flow: CompiledFlow, ctx: Context) -> None:
+        self.flow = flow
+        self.ctx = ctx
+        self.parts: list[str] = []
+        self.path: list[tuple[str, str, str]] = []
+        self.filled: list[str] = []
+        self.event: str | None = None
+        self.hold = False
+        self.arrived_from_elsewhere = False
+        self._entries = 0
+
+    # --- speaking ------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        if text and text.strip():
+            self.parts.append(text.strip())
+
+    def ask(self, text: str, expecting: str | None) -> None:
+        """Say a question and remember it (for repeat, silence and reprompts)."""
+        self.say(text)
+        self.ctx.expecting = expecting
+        self.ctx.last_question = text.strip()
+
+    def ask_slot(self, slot: str) -> None:
+        self.ask(self.render(self.flow.slots[slot].prompt), slot)
+
+    @property
+    def behaviour(self) -> StateBehaviour:
+        return self.flow.states[self.ctx.state].behaviour
+
+    # --- rendering -----------------------------------------------------------------------
+    def render(self, template: Template, extra: Mapping[str, str] | None = None) -> str:
+        ctx, flow = self.ctx, self.flow
+
+        def lookup(name: str) -> str:
+            if extra and name in extra:
+                return extra[name]
+            if name in ctx.slots:
+                info = flow.slots[name]
+                value = ctx.slots[name]
+                return say_value(info.type_of(value), value, info.labels)
+            if name in flow.spec.vars:
+                return str(flow.spec.vars[name])
+            if name.startswith("result."):
+                return str(ctx.results.get(name[7:], ""))
+            return ""
+
+        return template.render(lookup)
+
+    def render_text(self, text: str) -> str:
+        return self.render(compile_template(text))
+
+    def render_state_text(self, state: str, key: str) -> str:
+        found = self.flow.states[state].texts.get(key)
+        return self.render(found) if found else ""
+
+    def message(self, key: str, attempt: int = 1, extra: Mapping[str, str] | None = None) -> str:
+        """A flow message; lists escalate with `attempt` (the last one repeats)."""
+        options = self.flow.messages[key]
+        return self.render(options[min(max(attempt, 1), len(options)) - 1], extra)
+
+    # --- moving --------------------------------------------------------------------------
+    def fire(self, event: str) -> None:
+        """Take the `event` edge out of the current state and enter where it leads."""
+        ctx = self.ctx
+        source = ctx.state
+        dest = self.flow.machine.fire(event, ctx, ctx)
+        if dest is None:
+            # The compiler guarantees the edges we fire; reaching this is a flowagent bug.
+            # Never strand the caller: go to the fallback, or end.
+            log.error("no edge for event", extra={"state": source, "event": event})
+            fallback = self.flow.fallback
+            if fallback and fallback != source:
+                ctx.state = fallback
+                self.path.append((source, event, fallback))
+                self.enter(fallback)
+            else:
+                self.finish("error")
+            return
+        self.path.append((source, event, dest))
+        if event == "resolved":
+            ctx.retry_from = None
+        self.arrived_from_elsewhere = dest != source
+        self.enter(dest)
+
+    def enter(self, state: str) -> None:
+        self._entries += 1
+        if self._entries > 4 * len(self.flow.states) + 8:
+            log.error("state entry loop", extra={"state": state})
+            self.finish("error")
+            return
+        self.flow.states[state].behaviour.enter(self)
+
+    def resume(self) -> None:
+        """Progress was made: continue where the conversation stands (back to the state a
+        retry came from, or the current state's next question)."""
+        if isinstance(self.behaviour, RetryState):
+            self.fire("resolved")
+        else:
+            self.arrived_from_elsewhere = False
+            self.enter(self.ctx.state)
+
+    def finish(self, outcome: str) -> None:
+        self.ctx.ended = True
+        self.ctx.outcome = outcome
+        self.ctx.expecting = None
+
+    # --- understanding ---------------------------------------------------------------------
+    def fill(
+        self,
+        text: str,
+        candidates: tuple[str, ...] | list[str],
+        expected: str | None,
+        overwrite: bool = False,
+    ) -> FillResult:
+        result = fill_slots(self.flow, self.ctx, text, candidates, expected, overwrite, self.render)
+        self.filled.extend(result.filled)
+        for name in result.filled:
+            ack = self.flow.slots[name].ack
+            if ack is not None:
+                self.say(self.render(ack))
+        if result.clarify is not None and not result.problems:
+            slot, candidates_ = result.clarify
+            info = self.flow.slots[slot]
+            already = self.ctx.clarify is not None and self.ctx.clarify.get("slot") == slot
+            result.clarified = True
+            if already:  # asked once already: count it as a failure so it cannot loop
+                self.ctx.clarify = None
+                self.no_match(slot, None)
+                return result
+            self.ctx.clarify = {"slot": slot, "candidates": list(candidates_)}
+            spoken = " or ".join(say_value(info.types[0], c, info.labels) for c in candidates_)
+            question = (
+                self.render(info.clarify, {"options": spoken})
+                if info.clarify
+                else self.message("clarify", extra={"options": spoken})
+            )
+            self.ask(question, slot)
+        return result
+
+    def yes_or_no(self, text: str) -> bool | None:
+        found = get_extractor("yesno").extract(
+            text, ExtractContext(now=self.ctx.now, region=self.flow.region, expected=True)
+        )
+        return found.value if found is not None and isinstance(found.value, bool) else None
+
+    # --- failures ----------------------------------------------------------------------------
+    def _limit(self, key: str) -> int:
+        for state in (self.ctx.state, self.ctx.retry_from):
+            if state in self.flow.states:
+                value = getattr(self.flow.states[state].spec, key)
+                if value is not None:
+                    return int(value)
+        return int(getattr(self.flow.spec.limits, key))
+
+    def reset_no_match(self, key: str) -> None:
+        self.ctx.counters.no_match.pop(key, None)
+
+    def question_for(self, key: str) -> str:
+        if key in self.flow.slots:
+            return self.render(self.flow.slots[key].prompt)
+        return self.ctx.last_question
+
+    def default_reprompt(self, key: str, attempt: int) -> str:
+        info = self.flow.slots.get(key)
+        if info is not None and info.reprompts:
+            return self.render(info.reprompts[min(attempt, len(info.reprompts)) - 1])
+        return f"{self.message('no_match', attempt)} {self.question_for(key)}".strip()
+
+    def no_match(self, key: str, message: str | None) -> None:
+        """The caller's answer could not be used for `key` (a slot, "confirmation",
+        "change"): count it, then reprompt (escalating) or take the limit's edge."""
+        ctx = self.ctx
+        self.event = self.event or "no_match"
+        attempt = ctx.counters.no_match.get(key, 0) + 1
+        ctx.counters.no_match[key] = attempt
+        ctx.counters.total_no_match += 1
+        if attempt >= self._limit("max_no_match"):
+            ctx.counters.no_match.pop(key, None)
+            self.fire("no_match_limit")
+            return
+        behaviour = self.behaviour
+        if message:
+            text = (
+                message if message.rstrip().endswith("?") else f"{message} {self.question_for(key)}"
+            )
+        else:
+            text = behaviour.reprompt(self, key, attempt)
+        expecting = key if key in self.flow.slots else ctx.expecting
+        if isinstance(behaviour, RetryState):
+            self.fire("no_match")
+        elif behaviour.spec.on_no_match:
+            ctx.retry_from = ctx.state
+            self.fire("no_match")
+        self.ask(text, expecting)
+
+    def no_input(self) -> None:
+        ctx = self.ctx
+        self.event = "no_input"
+        ctx.counters.no_input += 1
+        ctx.counters.total_no_input += 1
+        if ctx.counters.no_input >= self._limit("max_no_input"):
+            ctx.counters.no_input = 0
+            self.fire("no_input_limit")
+            return
+        self.say(f"{self.message('no_input', ctx.counters.no_input)} {ctx.last_question}")
+
+    # --- actions and commands ---------------------------------------------------------------
+    def run_action(self, state: str) -> bool:
+        spec = self.flow.states[state].spec
+        ref = spec.action or ""
+        timeout = spec.timeout or self.flow.spec.limits.action_timeout
+        try:
+            result = run_action(ref, self.flow.actions[state], dict(self.ctx.slots), timeout)
+        except ActionError as err:
+            log.error("action failed", extra={"action": ref, "reason": err.reason, "state": state})
+            self.event = "action_error"
+            return False
+        self.ctx.results.update(result)
+        return True
+
+    def command(self, command: Command) -> None:
+        ctx = self.ctx
+        self.event = command.name
+        if command.name == "repeat":
+            self.say(ctx.last_reply or ctx.last_question)
+        elif command.name == "help":
+            info = self.flow.slots.get(ctx.expecting or "")
+            state_help = self.flow.states[ctx.state].texts.get("help")
+            if info is not None and info.help is not None:
+                self.say(self.render(info.help))
+            elif state_help is not None:
+                self.say(self.render(state_help))
+            else:
+                self.say(self.render_text(command.reply))
+            self.say(ctx.last_question)
+        elif command.name == "hold":
+            self.say(self.render_text(command.reply))
+            self.hold = True
+        else:
+            self.say(self.render_text(command.reply))
+            if command.name == "start_over":
+                ctx.slots.clear()
+                ctx.counters.no_match.clear()
+                ctx.counters.confirm_rejections = 0
+                ctx.results.clear()
+                ctx.clarify = None
+                ctx.changing = False
+                ctx.retry_from = None
+            self.fire(command.name)

@@ -1,0 +1,132 @@
+"""Filling slots from one utterance: run every candidate slot's extractors, highest priority
+first, masking the words each one used; decide whether a value may overwrite an earlier one;
+validate; and report what was filled, what was refused (with its message) and what needs a
+clarification question.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flowagent.render import Template
+from flowagent.slots.base import ExtractContext, Extraction, SlotValue
+from flowagent.slots.corrections import is_correction
+from flowagent.slots.validators import Check
+
+if TYPE_CHECKING:
+    from flowagent.compiler import CompiledFlow, SlotInfo
+    from flowagent.context import Context
+
+log = logging.getLogger("flowagent.engine")
+
+#: Renders a template with extra variables (a validator's `{{ weekday }}`, ...).
+Render = Callable[[Template, Mapping[str, str]], str]
+
+
+@dataclass(slots=True)
+class FillResult:
+    filled: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (slot, message)
+    clarify: tuple[str, tuple[SlotValue, ...]] | None = None
+    unchanged: list[str] = field(default_factory=list)  # repeated with the same value
+    clarified: bool = False  # set by the scope when it asked the clarification question
+
+
+def _mask(text: str, ex: Extraction) -> str:
+    return text[: ex.start] + " " * (ex.end - ex.start) + text[ex.end :]
+
+
+def _extract(info: SlotInfo, text: str, ctx: ExtractContext) -> Extraction | None:
+    """The slot's value: the first of its types that yields something usable."""
+    fallback: Extraction | None = None
+    for extractor in info.extractors:
+        found = extractor.extract(text, ctx)
+        if found is None:
+            continue
+        if found.ok:
+            return found
+        fallback = fallback or found
+    return fallback
+
+
+def fill_slots(
+    flow: CompiledFlow,
+    ctx: Context,
+    text: str,
+    candidates: Iterable[str],
+    expected: str | None,
+    overwrite: bool,
+    render: Render,
+) -> FillResult:
+    """Extract, validate and store slot values; see the module docstring."""
+    result = FillResult()
+    correcting = overwrite or is_correction(text)
+    masked = text
+    ordered = sorted(candidates, key=lambda n: -flow.slots[n].priority)
+    for name in ordered:
+        info = flow.slots[name]
+        is_expected = name == expected
+        options: dict[str, Any] = info.options
+        if ctx.clarify and ctx.clarify.get("slot") == name:
+            options = {**options, "clarify": tuple(ctx.clarify["candidates"])}
+        ex_ctx = ExtractContext(
+            now=ctx.now,
+            region=flow.region,
+            hours=flow.hours,
+            expected=is_expected,
+            options=options,
+        )
+        found = _extract(info, masked, ex_ctx)
+        if found is None or found.negated:
+            continue
+        if found.value is None:
+            if (
+                found.candidates
+                and result.clarify is None
+                and (is_expected or name not in ctx.slots)
+            ):
+                result.clarify = (name, found.candidates)
+                masked = _mask(masked, found)
+            elif found.problem and is_expected:
+                result.problems.append((name, render(info.problem_message(found.problem), {})))
+                masked = _mask(masked, found)
+            continue
+        masked = _mask(masked, found)
+        previous = ctx.slots.get(name)
+        if previous == found.value:
+            result.unchanged.append(name)
+            continue
+        if previous is not None and not (is_expected or correcting):
+            continue  # a stray mention must not silently replace a confirmed value
+        failure = validate(flow, ctx, info, found.value, render)
+        if failure is not None:
+            result.problems.append((name, failure))
+            continue
+        ctx.slots[name] = found.value
+        ctx.counters.no_match.pop(name, None)
+        result.filled.append(name)
+        if found.rule:
+            log.debug("slot resolved by rule", extra={"slot": name, "rule": found.rule})
+    if result.filled and ctx.clarify and ctx.clarify.get("slot") in result.filled:
+        ctx.clarify = None
+    return result
+
+
+def validate(
+    flow: CompiledFlow, ctx: Context, info: SlotInfo, value: SlotValue, render: Render
+) -> str | None:
+    """The failure message of the first rule `value` breaks, or None if it passes them all."""
+    slot_type = info.type_of(value)
+    for rule in info.rules:
+        check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
+        try:
+            failed = rule.validator.fn(check)
+        except Exception:  # a buggy user validator must not end the call
+            log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
+            failed = None
+        if failed is not None:
+            return render(rule.message, failed)
+    return None

@@ -1,0 +1,60 @@
+"""`collect` states: ask for each missing required slot in order until all are filled, then
+fire `complete`. Every utterance may fill several slots at once (over-informative callers) and
+correct earlier ones ("actually make that Thursday"); a value that breaks a rule gets that
+rule's message together with the question, once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flowagent.schema import FlowSpec
+from flowagent.states.base import EdgeSpec, Report, StateBehaviour
+
+if TYPE_CHECKING:
+    from flowagent.scope import TurnScope
+
+
+class CollectState(StateBehaviour):
+    kind = "collect"
+    done_event = "complete"
+
+    def edges(self, flow: FlowSpec) -> list[EdgeSpec]:
+        out = super().edges(flow)
+        if self.spec.on_no_match:
+            out.append(EdgeSpec("no_match", self.spec.on_no_match, label="no match"))
+        return out
+
+    def check(self, flow: FlowSpec, report: Report) -> None:
+        if not self.spec.slots:
+            report("slots", "a 'collect' state needs the list of slots it collects")
+        if not self.spec.next and not self.spec.transitions:
+            report("next", "a 'collect' state needs 'next' for when every slot is filled")
+
+    def missing(self, scope: TurnScope) -> str | None:
+        slots = scope.ctx.slots
+        for name in self.spec.slots:
+            if name not in slots and scope.flow.slots[name].spec.required:
+                return name
+        return None
+
+    def enter(self, scope: TurnScope) -> None:
+        if self.spec.say and scope.arrived_from_elsewhere:
+            scope.say(scope.render_state_text(self.name, "say"))
+        slot = self.missing(scope)
+        if slot is None:
+            scope.fire("complete")
+        else:
+            scope.ask_slot(slot)
+
+    def handle(self, scope: TurnScope, text: str) -> None:
+        expected = scope.ctx.expecting if scope.ctx.expecting in scope.flow.slots else None
+        result = scope.fill(text, scope.flow.collectable_slots, expected=expected)
+        if result.clarified:
+            return
+        if result.problems:
+            slot, message = result.problems[0]
+            scope.no_match(slot, message)
+        elif result.filled:
+            scope.resume()
+        else:
+            scope.no_match(expected or self.missing(scope) or self.name, None)

@@ -1,0 +1,40 @@
+"""`say` states: speak a line, then move on — at once, or (`wait: true`) after the caller
+answers. A waiting say state (a greeting such as "How can I help?") still listens: anything
+the caller volunteers ("this is Maria, I need a checkup Friday at 2") fills slots."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flowagent.schema import FlowSpec
+from flowagent.states.base import Report, StateBehaviour
+
+if TYPE_CHECKING:
+    from flowagent.scope import TurnScope
+
+
+class SayState(StateBehaviour):
+    kind = "say"
+    done_event = "next"
+
+    @property
+    def waits(self) -> bool:
+        return self.spec.wait
+
+    def check(self, flow: FlowSpec, report: Report) -> None:
+        if not self.spec.say:
+            report("say", "a 'say' state needs the text to say")
+        if not self.spec.next and not self.spec.transitions:
+            report("next", "a 'say' state needs 'next' (where to go after speaking)")
+
+    def enter(self, scope: TurnScope) -> None:
+        text = scope.render_state_text(self.name, "say")
+        if self.spec.wait:
+            scope.ask(text, None)
+        else:
+            scope.say(text)
+            scope.fire("next")
+
+    def handle(self, scope: TurnScope, text: str) -> None:
+        scope.fill(text, scope.flow.collectable_slots, expected=None)
+        scope.fire("next")

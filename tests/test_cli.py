@@ -1,0 +1,99 @@
+"""The `flowagent` command as a shell user and a driving program see it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import APPOINTMENT, ROOT
+
+SCRIPT = ROOT / "examples" / "appointment_script.txt"
+
+
+def flowagent(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "flowagent.cli", *args],
+        input=stdin, capture_output=True, text=True, timeout=60, env=env, check=False,
+    )
+
+
+def test_run_json_books_the_sample_script() -> None:
+    result = flowagent("run", str(APPOINTMENT), "--now", "2026-11-23T10:00", "--json",
+                       "--input", str(SCRIPT))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["turn"] == 0 and rows[0]["user"] is None
+    assert set(rows[0]) == {"turn", "user", "reply", "state", "expecting", "slots", "ended", "outcome"}
+    last = rows[-1]
+    assert last["ended"] and last["outcome"] == "complete"
+    assert last["slots"]["name"] and last["slots"]["contact"].startswith("+1")
+
+
+def test_run_prints_a_readable_dialogue() -> None:
+    result = flowagent("run", str(APPOINTMENT), "--now", "2026-11-23T10:00",
+                       stdin="this is Maria\n\n")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("agent:  Thanks for calling")
+    assert "caller: this is Maria" in lines
+    assert "caller: (silence)" in lines
+
+
+def test_run_stops_reading_when_the_conversation_ends() -> None:
+    result = flowagent("run", str(APPOINTMENT), "--json", stdin="a real person please\nhello\nhello\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2 and rows[-1]["outcome"] == "handoff"
+
+
+def test_a_program_can_drive_run_turn_by_turn_through_a_pipe() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flowagent.cli", "run", str(APPOINTMENT), "--json",
+         "--now", "2026-11-23T10:00"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        greeting = json.loads(proc.stdout.readline())  # arrives before any input is sent
+        assert greeting["state"] == "GREETING"
+        proc.stdin.write("this is Maria\n")
+        proc.stdin.flush()
+        reply = json.loads(proc.stdout.readline())
+        assert reply["expecting"] == "date" and reply["slots"] == {"name": "Maria"}
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def test_broken_flow_exits_1_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(APPOINTMENT.read_text().replace("next: CONFIRM", "next: CONFRIM"))
+    result = flowagent("run", str(bad), stdin="")
+    assert result.returncode == 1
+    assert "bad.yaml:" in result.stderr and "unknown state 'CONFRIM'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_now_is_a_usage_error() -> None:
+    result = flowagent("run", str(APPOINTMENT), "--now", "friday")
+    assert result.returncode == 2
+    assert "not an ISO date-time" in result.stderr
+
+
+def test_every_command_has_help() -> None:
+    for args in (["--help"], ["run", "--help"], ["repl", "--help"]):
+        result = flowagent(*args)
+        assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_repl_commands_show_state_and_reset() -> None:
+    result = flowagent("repl", str(APPOINTMENT), "--now", "2026-11-23T10:00",
+                       stdin="this is Maria\n:slots\n:state\n:reset\n:slots\n:quit\n")
+    assert result.returncode == 0
+    assert '"name": "Maria"' in result.stdout
+    assert "state=COLLECT_INFO expecting=date" in result.stdout
+    assert result.stdout.rstrip().endswith("(none)\nyou>") or "(none)" in result.stdout
