@@ -231,7 +231,8 @@ class Conversation:
             ctx.last_reply = reply
         ctx.history.append(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))
         turn = self._make_turn(
-            reply, user, tuple(scope.filled), scope.event, tuple(scope.path), scope.hold
+            reply, user, tuple(scope.filled), scope.event, tuple(scope.path), scope.hold,
+            tuple(scope.marks),
         )
         self._last = turn
         return turn
@@ -247,6 +248,7 @@ class Conversation:
         event: str | None,
         path: tuple[tuple[str, str, str], ...],
         hold: bool = False,
+        marks: tuple[str, ...] = (),
     ) -> Turn:
         ctx, flow = self._ctx, self._flow
         state = flow.states[ctx.state].spec
@@ -268,4 +270,5 @@ class Conversation:
             interruptible=state.voice.interruptible,
             no_input_timeout=state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
             hold=hold,
+            marks=marks,
         )

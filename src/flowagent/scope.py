@@ -38,6 +38,7 @@ class TurnScope:
         self.parts: list[str] = []
         self.path: list[tuple[str, str, str]] = []
         self.filled: list[str] = []
+        self.marks: list[str] = []  # what happened this turn, for coverage and logs
         self.event: str | None = None
         self.hold = False
         self.arrived_from_elsewhere = False
@@ -148,6 +149,7 @@ class TurnScope:
     ) -> FillResult:
         result = fill_slots(self.flow, self.ctx, text, candidates, expected, overwrite, self.render)
         self.filled.extend(result.filled)
+        self.marks.extend(result.marks)
         for name in result.filled:
             ack = self.flow.slots[name].ack
             if ack is not None:
@@ -208,6 +210,7 @@ class TurnScope:
         attempt = ctx.counters.no_match.get(key, 0) + 1
         ctx.counters.no_match[key] = attempt
         ctx.counters.total_no_match += 1
+        self.marks.append(f"no_match:{key}#{attempt}")
         if attempt >= self._limit("max_no_match"):
             ctx.counters.no_match.pop(key, None)
             self.fire("no_match_limit")
@@ -232,6 +235,7 @@ class TurnScope:
         self.event = "no_input"
         ctx.counters.no_input += 1
         ctx.counters.total_no_input += 1
+        self.marks.append(f"no_input#{ctx.counters.no_input}")
         if ctx.counters.no_input >= self._limit("max_no_input"):
             ctx.counters.no_input = 0
             self.fire("no_input_limit")
@@ -248,6 +252,7 @@ class TurnScope:
         except ActionError as err:
             log.error("action failed", extra={"action": ref, "reason": err.reason, "state": state})
             self.event = "action_error"
+            self.marks.append(f"action_error:{state}")
             return False
         self.ctx.results.update(result)
         return True
@@ -255,6 +260,7 @@ class TurnScope:
     def command(self, command: Command) -> None:
         ctx = self.ctx
         self.event = command.name
+        self.marks.append(f"command:{command.name}")
         if command.name == "repeat":
             self.say(ctx.last_reply or ctx.last_question)
         elif command.name == "help":

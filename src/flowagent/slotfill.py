@@ -32,6 +32,7 @@ class FillResult:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (slot, message)
     clarify: tuple[str, tuple[SlotValue, ...]] | None = None
     unchanged: list[str] = field(default_factory=list)  # repeated with the same value
+    marks: list[str] = field(default_factory=list)  # what happened, for coverage and logs
     clarified: bool = False  # set by the scope when it asked the clarification question
 
 
@@ -89,9 +90,11 @@ def fill_slots(
                 and (is_expected or name not in ctx.slots)
             ):
                 result.clarify = (name, found.candidates)
+                result.marks.append(f"clarify:{name}")
                 masked = _mask(masked, found)
             elif found.problem and is_expected:
                 result.problems.append((name, render(info.problem_message(found.problem), {})))
+                result.marks.append(f"problem:{name}.{found.problem}")
                 masked = _mask(masked, found)
             continue
         masked = _mask(masked, found)
@@ -103,7 +106,9 @@ def fill_slots(
             continue  # a stray mention must not silently replace a confirmed value
         failure = validate(flow, ctx, info, found.value, render)
         if failure is not None:
-            result.problems.append((name, failure))
+            rule, message = failure
+            result.problems.append((name, message))
+            result.marks.append(f"rule:{name}.{rule}")
             continue
         ctx.slots[name] = found.value
         ctx.counters.no_match.pop(name, None)
@@ -117,8 +122,8 @@ def fill_slots(
 
 def validate(
     flow: CompiledFlow, ctx: Context, info: SlotInfo, value: SlotValue, render: Render
-) -> str | None:
-    """The failure message of the first rule `value` breaks, or None if it passes them all."""
+) -> tuple[str, str] | None:
+    """(rule, failure message) of the first rule `value` breaks, or None if it passes all."""
     slot_type = info.type_of(value)
     for rule in info.rules:
         check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
@@ -128,5 +133,5 @@ def validate(
             log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
             failed = None
         if failed is not None:
-            return render(rule.message, failed)
+            return rule.name, render(rule.message, failed)
     return None

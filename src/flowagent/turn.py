@@ -19,6 +19,9 @@ class Turn:
     - `event`: what kind of turn it was besides a normal answer: `"no_input"`, `"no_match"`,
       or a global command's name (`"repeat"`, `"help"`, `"hold"`, ...).
     - `path`: the transitions taken, as `(source, event, dest)`, for tests and coverage.
+    - `marks`: what else happened, for coverage and logs: `rule:date.open_days`,
+      `problem:contact.phone_too_short`, `clarify:time`, `no_match:name#2`, `no_input#1`,
+      `command:help`, `action_error:BOOK`.
     - `interruptible`, `no_input_timeout`, `hold`: hints for a voice channel.
     """
 
@@ -34,6 +37,7 @@ class Turn:
     filled: tuple[str, ...] = ()
     event: str | None = None
     path: tuple[tuple[str, str, str], ...] = ()
+    marks: tuple[str, ...] = ()
     interruptible: bool = True
     no_input_timeout: float = 6.0
     hold: bool = False
