@@ -13,8 +13,11 @@ from typing import Any
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: easy to read aloud
 
 
-def book(slots: dict[str, Any]) -> dict[str, str]:
-    """Book the appointment; returns the booking reference for the closing line."""
+async def book(slots: dict[str, Any]) -> dict[str, str]:
+    """Book the appointment; returns the booking reference for the closing line.
+
+    Async, as a real calendar API call would be: a voice worker awaits it on its event loop
+    (`Conversation.handle_async`); `handle` runs it to completion in a worker thread."""
     key = "|".join(str(slots.get(k, "")) for k in ("name", "date", "time", "type", "contact"))
     digest = hashlib.sha256(key.encode()).digest()
     code = "".join(_ALPHABET[b % len(_ALPHABET)] for b in digest[:4])

@@ -92,3 +92,18 @@ def test_handle_async_runs_actions_off_the_event_loop(tmp_path: Path) -> None:
     conv.start()
     turn = asyncio.run(conv.handle_async("4"))
     assert "Table 40" in turn.text
+
+
+def test_async_turns_await_async_actions_on_the_loop(tmp_path: Path) -> None:
+    conv = flow_with(tmp_path, "async_ok").new_conversation()
+    conv.start()
+    assert "Table 7" in asyncio.run(conv.handle_async("4")).text
+
+
+def test_async_turns_route_failures_and_timeouts_to_fallback(tmp_path: Path) -> None:
+    for function in ("boom", "slow"):
+        conv = flow_with(tmp_path, function).new_conversation()
+        conv.start()
+        turn = asyncio.run(conv.handle_async("4"))
+        assert turn.outcome == "fallback", function
+        assert "something went wrong" in turn.text

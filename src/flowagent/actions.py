@@ -91,3 +91,23 @@ def run_action(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) ->
 
 async def _await_with_timeout(fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any:
     return await asyncio.wait_for(fn(dict(slots)), timeout)
+
+
+async def run_action_async(
+    ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float
+) -> dict[str, Any]:
+    """Run an action from async code: a coroutine function is awaited on this loop, a plain
+    function runs in a worker thread. Raises ActionError on failure or timeout."""
+    try:
+        if inspect.iscoroutinefunction(fn):
+            # `asyncio.timeout` awaits the coroutine inline (no extra task): an action that
+            # finishes without blocking costs no trip through a busy event loop.
+            async with asyncio.timeout(timeout):
+                result = await fn(dict(slots))
+        else:
+            result = await asyncio.wait_for(asyncio.to_thread(fn, dict(slots)), timeout)
+    except TimeoutError:
+        raise ActionError(ref, f"timed out after {timeout:g}s") from None
+    except Exception as err:
+        raise ActionError(ref, f"{type(err).__name__}: {err}") from err
+    return _normalise(ref, result)

@@ -10,7 +10,6 @@ logged and the caller is routed to the fallback.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import unicodedata
@@ -102,22 +101,27 @@ class Conversation:
         return self._finish(scope, None)
 
     def handle(self, text: str) -> Turn:
-        """One caller utterance; `""` (or only whitespace) is silence, a no-input event."""
-        if not self._ctx.started:
-            self.start()
-        ctx = self._ctx
-        if ctx.ended:
-            return self._ended_turn(text)
-        limits = self._flow.spec.limits
-        raw = text if isinstance(text, str) else str(text)
-        clean = clean_text(raw, limits.max_utterance_chars)
-        ctx.turns += 1
-        ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
-        scope = TurnScope(self._flow, ctx)
-        self._guarded(scope, lambda: self._dispatch(scope, clean))
-        if not ctx.ended and ctx.turns >= limits.max_turns:
-            self._guarded(scope, lambda: scope.fire("max_turns"))
-        return self._finish(scope, clean)
+        """One caller utterance; `""` (or only whitespace) is silence, a no-input event.
+        User actions run here, synchronously, with their timeout."""
+        begun = self._begin(text, defer_actions=False)
+        if isinstance(begun, Turn):
+            return begun
+        scope, clean = begun
+        return self._end(scope, clean)
+
+    async def handle_async(self, text: str) -> Turn:
+        """`handle` for event loops. The turn runs inline (it takes microseconds); a user
+        action is awaited — a coroutine directly, a plain function in a worker thread — so a
+        slow action never blocks the loop."""
+        begun = self._begin(text, defer_actions=True)
+        if isinstance(begun, Turn):
+            return begun
+        scope, clean = begun
+        while scope.pending_action is not None and not self._ctx.ended:
+            state, scope.pending_action = scope.pending_action, None
+            outcome = await scope.run_action_async(state)
+            self._guarded(scope, lambda s=state, ok=outcome: scope.after_action(s, ok))
+        return self._end(scope, clean)
 
     def no_match(self) -> Turn:
         """Speech was heard but nothing usable came of it (e.g. an empty transcript): a
@@ -131,12 +135,25 @@ class Conversation:
         self._guarded(scope, lambda: scope.no_match(self._key(), None))
         return self._finish(scope, "")
 
-    async def handle_async(self, text: str) -> Turn:
-        """`handle` for event loops: flows with actions run the turn in a worker thread so a
-        slow action never blocks the loop; others run inline (a turn takes microseconds)."""
-        if self._flow.actions:
-            return await asyncio.to_thread(self.handle, text)
-        return self.handle(text)
+    def _begin(self, text: str, defer_actions: bool) -> Turn | tuple[TurnScope, str]:
+        if not self._ctx.started:
+            self.start()
+        ctx = self._ctx
+        if ctx.ended:
+            return self._ended_turn(text)
+        limits = self._flow.spec.limits
+        clean = clean_text(text if isinstance(text, str) else str(text), limits.max_utterance_chars)
+        ctx.turns += 1
+        ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
+        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions)
+        self._guarded(scope, lambda: self._dispatch(scope, clean))
+        return scope, clean
+
+    def _end(self, scope: TurnScope, clean: str) -> Turn:
+        ctx = self._ctx
+        if not ctx.ended and ctx.turns >= self._flow.spec.limits.max_turns:
+            self._guarded(scope, lambda: scope.fire("max_turns"))
+        return self._finish(scope, clean)
 
     def mark_interrupted(self) -> None:
         """The caller barged in over the last agent reply: mark it cut in the history."""
@@ -231,7 +248,12 @@ class Conversation:
             ctx.last_reply = reply
         ctx.history.append(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))
         turn = self._make_turn(
-            reply, user, tuple(scope.filled), scope.event, tuple(scope.path), scope.hold,
+            reply,
+            user,
+            tuple(scope.filled),
+            scope.event,
+            tuple(scope.path),
+            scope.hold,
             tuple(scope.marks),
         )
         self._last = turn

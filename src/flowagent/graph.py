@@ -12,7 +12,13 @@ def _edges(flow: CompiledFlow, commands: bool) -> list[tuple[str, str, str, str]
     """(source, dest, label, style) with parallel edges merged; style: main|limit|command."""
     merged: dict[tuple[str, str, str], list[str]] = {}
     for e in flow.machine.edges:
-        style = "limit" if e.event in _LIMIT_EVENTS else "command" if e.event in _COMMAND_EVENTS else "main"
+        style = (
+            "limit"
+            if e.event in _LIMIT_EVENTS
+            else "command"
+            if e.event in _COMMAND_EVENTS
+            else "main"
+        )
         if style == "command" and not commands:
             continue
         label = e.label if e.label and e.label != e.event else e.event
@@ -37,8 +43,12 @@ def to_mermaid(flow: CompiledFlow, commands: bool = False) -> str:
 
 
 def to_dot(flow: CompiledFlow, commands: bool = False) -> str:
-    lines = [f'digraph "{flow.spec.flow}" {{', "  rankdir=LR;", '  node [shape=box, style=rounded];']
-    lines.append('  __start [shape=point];')
+    lines = [
+        f'digraph "{flow.spec.flow}" {{',
+        "  rankdir=LR;",
+        "  node [shape=box, style=rounded];",
+    ]
+    lines.append("  __start [shape=point];")
     lines.append(f'  __start -> "{flow.spec.start}";')
     for name, info in flow.states.items():
         shape = "doublecircle" if info.spec.kind == "end" else "box"

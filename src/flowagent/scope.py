@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from flowagent.actions import run_action
+from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
 from flowagent.render import Template, compile_template, say_value
 from flowagent.slotfill import FillResult, fill_slots
@@ -32,9 +32,12 @@ log = logging.getLogger("flowagent.engine")
 class TurnScope:
     """One turn's working memory over a conversation's `Context`."""
 
-    def __init__(self, flow: CompiledFlow, ctx: Context) -> None:
+    def __init__(self, flow: CompiledFlow, ctx: Context, defer_actions: bool = False) -> None:
         self.flow = flow
         self.ctx = ctx
+        # In async turns an action state parks its action here for the caller to await.
+        self.defer_actions = defer_actions
+        self.pending_action: str | None = None
         self.parts: list[str] = []
         self.path: list[tuple[str, str, str]] = []
         self.filled: list[str] = []
@@ -243,19 +246,47 @@ class TurnScope:
         self.say(f"{self.message('no_input', ctx.counters.no_input)} {ctx.last_question}")
 
     # --- actions and commands ---------------------------------------------------------------
-    def run_action(self, state: str) -> bool:
+    def _action(self, state: str) -> tuple[str, float]:
         spec = self.flow.states[state].spec
-        ref = spec.action or ""
-        timeout = spec.timeout or self.flow.spec.limits.action_timeout
+        return spec.action or "", spec.timeout or self.flow.spec.limits.action_timeout
+
+    def run_action(self, state: str) -> bool:
+        """Run the state's action now (synchronous turns)."""
+        ref, timeout = self._action(state)
         try:
             result = run_action(ref, self.flow.actions[state], dict(self.ctx.slots), timeout)
         except ActionError as err:
-            log.error("action failed", extra={"action": ref, "reason": err.reason, "state": state})
-            self.event = "action_error"
-            self.marks.append(f"action_error:{state}")
-            return False
+            return self._action_failed(state, err)
         self.ctx.results.update(result)
         return True
+
+    async def run_action_async(self, state: str) -> bool:
+        """Await the state's action (asynchronous turns)."""
+        ref, timeout = self._action(state)
+        try:
+            result = await run_action_async(
+                ref, self.flow.actions[state], dict(self.ctx.slots), timeout
+            )
+        except ActionError as err:
+            return self._action_failed(state, err)
+        self.ctx.results.update(result)
+        return True
+
+    def _action_failed(self, state: str, err: ActionError) -> bool:
+        log.error(
+            "action failed", extra={"action": err.action, "reason": err.reason, "state": state}
+        )
+        self.event = "action_error"
+        self.marks.append(f"action_error:{state}")
+        return False
+
+    def after_action(self, state: str, ok: bool) -> None:
+        """Continue from an action state once its action has run."""
+        if ok:
+            self.fire("success")
+        else:
+            self.say(self.message("action_error"))
+            self.fire("error")
 
     def command(self, command: Command) -> None:
         ctx = self.ctx

@@ -37,8 +37,7 @@ class ActionState(StateBehaviour):
     def enter(self, scope: TurnScope) -> None:
         if self.spec.say:
             scope.say(scope.render_state_text(self.name, "say"))
-        if scope.run_action(self.name):
-            scope.fire("success")
-        else:
-            scope.say(scope.message("action_error"))
-            scope.fire("error")
+        if scope.defer_actions:
+            scope.pending_action = self.name  # the async turn awaits it, then continues
+            return
+        scope.after_action(self.name, scope.run_action(self.name))
