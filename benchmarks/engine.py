@@ -27,11 +27,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import dateparser  # noqa: E402
-from _common import RESULTS, ROOT, git_rev, machine, median, pct, table  # noqa: E402
-from transitions import Machine  # noqa: E402
+import dateparser
+from _common import RESULTS, ROOT, git_rev, machine, median, pct, table
+from transitions import Machine
 
-import flowagent  # noqa: E402
+import flowagent
 
 NOW = datetime(2026, 11, 23, 10, 0)
 FLOW_PATH = ROOT / "flows" / "appointment.yaml"
@@ -40,20 +40,48 @@ FLOW_PATH = ROOT / "flows" / "appointment.yaml"
 SCRIPTS: list[list[str]] = [
     ["Hi, this is Maria, I need a checkup on Friday at 2pm", "555 123 4567", "yes"],
     [
-        "I'd like to book an appointment", "John Smith", "next Tuesday", "10:30 in the morning",
-        "I'm a new patient", "john dot smith at gmail dot com", "yes",
+        "I'd like to book an appointment",
+        "John Smith",
+        "next Tuesday",
+        "10:30 in the morning",
+        "I'm a new patient",
+        "john dot smith at gmail dot com",
+        "yes",
     ],
     [
-        "hello", "blorp", "it's Ana", "", "Thursday", "at 3", "a follow up",
-        "five five five one two three four five six seven", "no, 4pm", "yes",
+        "hello",
+        "blorp",
+        "it's Ana",
+        "",
+        "Thursday",
+        "at 3",
+        "a follow up",
+        "five five five one two three four five six seven",
+        "no, 4pm",
+        "yes",
     ],
     [
-        "This is Maria, a checkup on Friday at 2pm", "actually make that Thursday",
-        "555 123 4567", "no", "the date", "Saturday", "yes",
+        "This is Maria, a checkup on Friday at 2pm",
+        "actually make that Thursday",
+        "555 123 4567",
+        "no",
+        "the date",
+        "Saturday",
+        "yes",
     ],
     ["hi", "", "", ""],
     ["hello", "blorp", "zzz", "qwerty"],
-    ["my name is Tom Lee", "Sunday", "Monday", "7 in the evening", "11am", "cleaning", "can you repeat that", "tom.lee@example.com", "yes"],
+    [
+        "my name is Tom Lee",
+        "Sunday",
+        "Monday",
+        "7 in the evening",
+        "11am",
+        "cleaning",
+        "can you repeat that",
+        "tom.lee@example.com",
+        "yes",
+    ],
 ]
 
 
@@ -63,7 +91,16 @@ SCRIPTS: list[list[str]] = [
 class NaiveConversation:
     """A machine per conversation and dateparser on every utterance."""
 
-    STATES = ["GREETING", "COLLECT_INFO", "RETRY", "CONFIRM", "BOOK", "COMPLETE", "FALLBACK", "NO_INPUT"]
+    STATES = [
+        "GREETING",
+        "COLLECT_INFO",
+        "RETRY",
+        "CONFIRM",
+        "BOOK",
+        "COMPLETE",
+        "FALLBACK",
+        "NO_INPUT",
+    ]
 
     def __init__(self) -> None:
         self.state = "GREETING"
@@ -89,7 +126,11 @@ class NaiveConversation:
         )
 
     def handle(self, text: str) -> str:
-        found = dateparser.parse(text, settings={"RELATIVE_BASE": NOW, "PREFER_DATES_FROM": "future"}) if text else None
+        found = (
+            dateparser.parse(text, settings={"RELATIVE_BASE": NOW, "PREFER_DATES_FROM": "future"})
+            if text
+            else None
+        )
         if found is not None:
             self.slots["date"] = found.date().isoformat()
         if self.state == "GREETING":
@@ -253,11 +294,31 @@ def main() -> int:
         ["turn latency median", f"{median(fa):.3f} ms", f"{median(nv):.3f} ms", "< 0.5 ms"],
         ["turn latency p99", f"{pct(fa, 99):.3f} ms", f"{pct(nv, 99):.3f} ms", "< 3 ms"],
         ["new conversation: time", f"{fa_new:.1f} µs", f"{nv_new:.1f} µs", "< 50 µs"],
-        ["new conversation: memory", f"{fa_mem / 1024:.2f} KiB", f"{nv_mem / 1024:.2f} KiB", "< 8 KiB"],
-        [f"{n_conc:,} concurrent: memory (all live)", f"{conc_mem['live_mib']:.1f} MiB (peak {conc_mem['peak_mib']:.1f})", "—", "< 200 MiB"],
-        [f"{n_conc:,} concurrent: throughput", f"{conc['turns_per_s']:,.0f} turns/s", "—", "≥ 2,000 turns/s"],
+        [
+            "new conversation: memory",
+            f"{fa_mem / 1024:.2f} KiB",
+            f"{nv_mem / 1024:.2f} KiB",
+            "< 8 KiB",
+        ],
+        [
+            f"{n_conc:,} concurrent: memory (all live)",
+            f"{conc_mem['live_mib']:.1f} MiB (peak {conc_mem['peak_mib']:.1f})",
+            "—",
+            "< 200 MiB",
+        ],
+        [
+            f"{n_conc:,} concurrent: throughput",
+            f"{conc['turns_per_s']:,.0f} turns/s",
+            "—",
+            "≥ 2,000 turns/s",
+        ],
         [f"{n_conc:,} concurrent: p99 turn", f"{conc['p99_ms']:.3f} ms", "—", "< 10 ms"],
-        ["snapshot + restore", f"{snap_us + restore_us:.1f} µs ({snap_us:.1f} + {restore_us:.1f})", "—", "< 100 µs"],
+        [
+            "snapshot + restore",
+            f"{snap_us + restore_us:.1f} µs ({snap_us:.1f} + {restore_us:.1f})",
+            "—",
+            "< 100 µs",
+        ],
         ["snapshot size (finished call)", f"{snap_size:,} B", "—", "< 4 KiB"],
         ["load + compile: reference flow", f"{load_ref:.1f} ms", "—", ""],
         ["load + compile: 200-state flow", f"{load_200:.1f} ms", "—", ""],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import flowagent
 from tests.conftest import NOW
+
+import flowagent
 
 
 def talk(conv: flowagent.Conversation, *lines: str) -> flowagent.Turn:
@@ -25,14 +26,21 @@ def test_greeting_names_the_business_and_waits(appointment: flowagent.Flow) -> N
 
 def test_over_informative_opening_fills_four_slots_at_once(conv: flowagent.Conversation) -> None:
     turn = conv.handle("Hi, this is Maria, I need a checkup on Friday at 2pm")
-    assert conv.slots == {"name": "Maria", "date": "2026-11-27", "time": "14:00", "type": "check_up"}
+    assert conv.slots == {
+        "name": "Maria",
+        "date": "2026-11-27",
+        "time": "14:00",
+        "type": "check_up",
+    }
     assert turn.state == "COLLECT_INFO"
     assert turn.expecting == "contact"
     assert turn.text.startswith("Thanks, Maria.")
     assert "phone number or email" in turn.text
 
 
-def test_happy_path_books_and_reads_back_speech_friendly_values(conv: flowagent.Conversation) -> None:
+def test_happy_path_books_and_reads_back_speech_friendly_values(
+    conv: flowagent.Conversation,
+) -> None:
     talk(conv, "Hi, this is Maria, I need a checkup on Friday at 2pm")
     turn = conv.handle("555 123 4567")
     assert turn.state == "CONFIRM" and turn.expecting == "confirmation"
@@ -219,7 +227,15 @@ def test_the_turn_after_the_end_says_nothing(conv: flowagent.Conversation) -> No
 
 
 def test_same_inputs_same_replies(appointment: flowagent.Flow) -> None:
-    lines = ["hi this is Maria", "blorp", "Friday at 2", "checkup", "555 123 4567", "no, 4pm", "yes"]
+    lines = [
+        "hi this is Maria",
+        "blorp",
+        "Friday at 2",
+        "checkup",
+        "555 123 4567",
+        "no, 4pm",
+        "yes",
+    ]
 
     def replies() -> list[str]:
         c = appointment.new_conversation(now=NOW)

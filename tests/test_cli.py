@@ -17,25 +17,41 @@ def flowagent(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run(
         [sys.executable, "-m", "flowagent.cli", *args],
-        input=stdin, capture_output=True, text=True, timeout=60, env=env, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
 
 
 def test_run_json_books_the_sample_script() -> None:
-    result = flowagent("run", str(APPOINTMENT), "--now", "2026-11-23T10:00", "--json",
-                       "--input", str(SCRIPT))
+    result = flowagent(
+        "run", str(APPOINTMENT), "--now", "2026-11-23T10:00", "--json", "--input", str(SCRIPT)
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows[0]["turn"] == 0 and rows[0]["user"] is None
-    assert set(rows[0]) == {"turn", "user", "reply", "state", "expecting", "slots", "ended", "outcome"}
+    assert set(rows[0]) == {
+        "turn",
+        "user",
+        "reply",
+        "state",
+        "expecting",
+        "slots",
+        "ended",
+        "outcome",
+    }
     last = rows[-1]
     assert last["ended"] and last["outcome"] == "complete"
     assert last["slots"]["name"] and last["slots"]["contact"].startswith("+1")
 
 
 def test_run_prints_a_readable_dialogue() -> None:
-    result = flowagent("run", str(APPOINTMENT), "--now", "2026-11-23T10:00",
-                       stdin="this is Maria\n\n")
+    result = flowagent(
+        "run", str(APPOINTMENT), "--now", "2026-11-23T10:00", stdin="this is Maria\n\n"
+    )
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("agent:  Thanks for calling")
@@ -44,7 +60,9 @@ def test_run_prints_a_readable_dialogue() -> None:
 
 
 def test_run_stops_reading_when_the_conversation_ends() -> None:
-    result = flowagent("run", str(APPOINTMENT), "--json", stdin="a real person please\nhello\nhello\n")
+    result = flowagent(
+        "run", str(APPOINTMENT), "--json", stdin="a real person please\nhello\nhello\n"
+    )
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 2 and rows[-1]["outcome"] == "handoff"
 
@@ -52,9 +70,20 @@ def test_run_stops_reading_when_the_conversation_ends() -> None:
 def test_a_program_can_drive_run_turn_by_turn_through_a_pipe() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flowagent.cli", "run", str(APPOINTMENT), "--json",
-         "--now", "2026-11-23T10:00"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "flowagent.cli",
+            "run",
+            str(APPOINTMENT),
+            "--json",
+            "--now",
+            "2026-11-23T10:00",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     assert proc.stdin is not None and proc.stdout is not None
     try:
@@ -91,8 +120,13 @@ def test_every_command_has_help() -> None:
 
 
 def test_repl_commands_show_state_and_reset() -> None:
-    result = flowagent("repl", str(APPOINTMENT), "--now", "2026-11-23T10:00",
-                       stdin="this is Maria\n:slots\n:state\n:reset\n:slots\n:quit\n")
+    result = flowagent(
+        "repl",
+        str(APPOINTMENT),
+        "--now",
+        "2026-11-23T10:00",
+        stdin="this is Maria\n:slots\n:state\n:reset\n:slots\n:quit\n",
+    )
     assert result.returncode == 0
     assert '"name": "Maria"' in result.stdout
     assert "state=COLLECT_INFO expecting=date" in result.stdout

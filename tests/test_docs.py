@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -37,11 +36,25 @@ def test_the_first_flow_in_getting_started_works(tmp_path: Path) -> None:
     flow_yaml = next(m.group(2) for m in FENCE.finditer(text) if m.group(1) == "yaml")
     (tmp_path / "hello.yaml").write_text(flow_yaml, encoding="utf-8")
     line = next(
-        ln for _, code in blocks("bash") for ln in code.splitlines() if "flowagent run hello.yaml" in ln
+        ln
+        for _, code in blocks("bash")
+        for ln in code.splitlines()
+        if "flowagent run hello.yaml" in ln
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
     result = subprocess.run(
-        line, shell=True, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60, check=False
+        line,
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "See you on Friday, November 27th, Ada!" in result.stdout

@@ -13,26 +13,52 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import APPOINTMENT, NOW
 
 import flowagent
-from tests.conftest import APPOINTMENT, NOW
 
 FLOW = flowagent.load_flow(APPOINTMENT)
 LIMITS = FLOW.spec.limits
 
 # What callers plausibly say, plus noise: real answers, commands, corrections, garbage.
 REALISTIC = [
-    "", "hi", "this is Maria", "my name is John Smith", "Friday at 2pm", "next Tuesday",
-    "tomorrow", "Sunday", "at 3", "7 in the evening", "a checkup", "I'm a new patient",
-    "555 123 4567", "five five five one two three four five six seven", "555 12",
-    "john dot smith at gmail dot com", "yes", "no", "no, 4pm", "the date", "actually Thursday",
-    "repeat that", "help", "hold on", "start over", "blorp", "{{ name }}", "{{ result.x }}",
-    "\x00\x1b[31m", "🦷🦷🦷", "ｆｕｌｌ ｗｉｄｔｈ", "talk to a person", "cancel", "x" * 500,
+    "",
+    "hi",
+    "this is Maria",
+    "my name is John Smith",
+    "Friday at 2pm",
+    "next Tuesday",
+    "tomorrow",
+    "Sunday",
+    "at 3",
+    "7 in the evening",
+    "a checkup",
+    "I'm a new patient",
+    "555 123 4567",
+    "five five five one two three four five six seven",
+    "555 12",
+    "john dot smith at gmail dot com",
+    "yes",
+    "no",
+    "no, 4pm",
+    "the date",
+    "actually Thursday",
+    "repeat that",
+    "help",
+    "hold on",
+    "start over",
+    "blorp",
+    "{{ name }}",
+    "{{ result.x }}",
+    "\x00\x1b[31m",
+    "🦷🦷🦷",
+    "ｆｕｌｌ ｗｉｄｔｈ",
+    "talk to a person",
+    "cancel",
+    "x" * 500,
 ]
 utterance = st.one_of(st.sampled_from(REALISTIC), st.text(max_size=80))
-common = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check_counters(conv: flowagent.Conversation) -> None:

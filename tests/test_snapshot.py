@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.conftest import NOW
 
 import flowagent
 from flowagent import SnapshotError
-from tests.conftest import NOW
 
-SCRIPT = ["hi this is Maria", "Friday at 2pm", "blorp", "a checkup", "", "555 123 4567", "no, 4pm", "yes"]
+SCRIPT = [
+    "hi this is Maria",
+    "Friday at 2pm",
+    "blorp",
+    "a checkup",
+    "",
+    "555 123 4567",
+    "no, 4pm",
+    "yes",
+]
 
 
 @pytest.mark.parametrize("cut", range(len(SCRIPT)))
@@ -24,7 +33,12 @@ def test_restore_at_any_turn_continues_identically(appointment: flowagent.Flow, 
     for line in SCRIPT[cut:]:
         a, b = original.handle(line), restored.handle(line)
         assert (a.text, a.state, a.expecting, a.slots, a.ended, a.outcome) == (
-            b.text, b.state, b.expecting, b.slots, b.ended, b.outcome
+            b.text,
+            b.state,
+            b.expecting,
+            b.slots,
+            b.ended,
+            b.outcome,
         )
     assert restored.outcome == "complete"
     assert restored.conversation_id == "c1"

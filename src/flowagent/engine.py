@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
 from flowagent.errors import SnapshotError
+from flowagent.observe import EventSink, turn_events
 from flowagent.scope import TurnScope
 from flowagent.slots.base import SlotValue
 from flowagent.turn import Turn
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
+    from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
 
@@ -47,12 +51,24 @@ class Conversation:
     """One caller's conversation with a flow. Not thread-safe on its own; many conversations
     of one flow may run on many threads or tasks at once."""
 
-    __slots__ = ("_ctx", "_flow", "_last")
+    __slots__ = ("_ctx", "_flow", "_last", "_sinks", "_started_ns", "_store", "resumed")
 
-    def __init__(self, flow: CompiledFlow, ctx: Context) -> None:
+    def __init__(
+        self,
+        flow: CompiledFlow,
+        ctx: Context,
+        store: ConversationStore | None = None,
+        sinks: Sequence[EventSink] = (),
+        resumed: bool = False,
+    ) -> None:
         self._flow = flow
         self._ctx = ctx
         self._last: Turn | None = None
+        self._store = store
+        self._sinks = tuple(sinks)
+        self._started_ns = 0
+        #: True when this conversation was restored from a store or snapshot.
+        self.resumed = resumed
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -95,6 +111,7 @@ class Conversation:
         current turn again (used when resuming a stored conversation)."""
         if self._ctx.started:
             return self.current_turn()
+        self._started_ns = time.perf_counter_ns()
         self._ctx.started = True
         scope = TurnScope(self._flow, self._ctx)
         self._guarded(scope, lambda: scope.enter(self._ctx.state))
@@ -130,6 +147,7 @@ class Conversation:
             self.start()
         if self._ctx.ended:
             return self._ended_turn("")
+        self._started_ns = time.perf_counter_ns()
         self._ctx.turns += 1
         scope = TurnScope(self._flow, self._ctx)
         self._guarded(scope, lambda: scope.no_match(self._key(), None))
@@ -143,6 +161,7 @@ class Conversation:
             return self._ended_turn(text)
         limits = self._flow.spec.limits
         clean = clean_text(text if isinstance(text, str) else str(text), limits.max_utterance_chars)
+        self._started_ns = time.perf_counter_ns()
         ctx.turns += 1
         ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
         scope = TurnScope(self._flow, ctx, defer_actions=defer_actions)
@@ -160,6 +179,8 @@ class Conversation:
         for entry in reversed(self._ctx.history):
             if entry.role == "agent":
                 entry.interrupted = True
+                if self._store is not None:
+                    self._save()
                 return
 
     def current_turn(self) -> Turn:
@@ -179,7 +200,13 @@ class Conversation:
         }
 
     @classmethod
-    def from_snapshot(cls, flow: CompiledFlow, data: dict[str, Any]) -> Conversation:
+    def from_snapshot(
+        cls,
+        flow: CompiledFlow,
+        data: dict[str, Any],
+        store: ConversationStore | None = None,
+        sinks: Sequence[EventSink] = (),
+    ) -> Conversation:
         if not isinstance(data, dict) or "context" not in data:
             raise SnapshotError("not a flowagent snapshot (no 'context')")
         if data.get("format") != SNAPSHOT_FORMAT:
@@ -199,7 +226,7 @@ class Conversation:
             raise SnapshotError(f"snapshot context is malformed: {err}") from err
         if ctx.state not in flow.states:
             raise SnapshotError(f"snapshot state {ctx.state!r} is not in this flow")
-        return cls(flow, ctx)
+        return cls(flow, ctx, store, sinks, resumed=True)
 
     # --- internals ---------------------------------------------------------------------------
     def _key(self) -> str:
@@ -257,7 +284,31 @@ class Conversation:
             tuple(scope.marks),
         )
         self._last = turn
+        if self._store is not None:
+            self._save()
+        if self._sinks:
+            self._emit(turn)
         return turn
+
+    def _save(self) -> None:
+        """Persist before the reply leaves: a reply the caller heard is always on record."""
+        assert self._store is not None
+        try:
+            self._store.save(self._ctx.conversation_id, self.snapshot())
+        except Exception:  # a store outage degrades durability; it must not drop the call
+            log.exception(
+                "saving the conversation failed",
+                extra={"conversation_id": self._ctx.conversation_id},
+            )
+
+    def _emit(self, turn: Turn) -> None:
+        elapsed = (time.perf_counter_ns() - self._started_ns) / 1e6
+        for event in turn_events(self._flow, self._ctx, turn, elapsed):
+            for sink in self._sinks:
+                try:
+                    sink.emit(event)
+                except Exception:
+                    log.exception("event sink failed")
 
     def _ended_turn(self, user: str) -> Turn:
         return self._make_turn("", user, (), "ended", ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from flowagent.context import Context
 from flowagent.engine import Conversation
 from flowagent.errors import FlowDefinitionError, Problem
 from flowagent.loader import LocatedDocument, format_loc, parse_yaml, read_yaml_file
+from flowagent.observe import EventSink
 from flowagent.schema import FlowSpec
+from flowagent.store.base import ConversationStore
 
 
 class Flow:
@@ -49,10 +52,17 @@ class Flow:
         return self.compiled.spec.limits.max_turns
 
     def new_conversation(
-        self, now: datetime | None = None, conversation_id: str | None = None
+        self,
+        now: datetime | None = None,
+        conversation_id: str | None = None,
+        *,
+        store: ConversationStore | None = None,
+        sinks: Sequence[EventSink] = (),
     ) -> Conversation:
         """A fresh conversation. `now` is the reference time for relative dates ("tomorrow");
-        a naive `now` is read in the flow's timezone; default: the current time there."""
+        a naive `now` is read in the flow's timezone; default: the current time there.
+        With a `store`, the conversation is saved after every turn; `sinks` receive its
+        structured events (see `flowagent.observe`)."""
         flow = self.compiled
         if now is None:
             now = datetime.now(flow.tz)
@@ -63,12 +73,28 @@ class Flow:
             state=flow.machine.initial,
             now=now,
         )
-        return Conversation(flow, ctx)
+        return Conversation(flow, ctx, store, sinks)
 
-    def restore(self, data: dict[str, Any]) -> Conversation:
+    def restore(
+        self,
+        data: dict[str, Any],
+        *,
+        store: ConversationStore | None = None,
+        sinks: Sequence[EventSink] = (),
+    ) -> Conversation:
         """Continue a conversation from `Conversation.snapshot()`. Raises SnapshotError if the
         snapshot is malformed or was taken with a different flow or flow version."""
-        return Conversation.from_snapshot(self.compiled, data)
+        return Conversation.from_snapshot(self.compiled, data, store, sinks)
+
+    def resume(
+        self, conversation_id: str, store: ConversationStore, *, sinks: Sequence[EventSink] = ()
+    ) -> Conversation | None:
+        """The stored conversation `conversation_id`, continuing where it stopped (its
+        `current_turn()` is what the caller last heard), or None if the store has none."""
+        data = store.load(conversation_id)
+        if data is None:
+            return None
+        return self.restore(data, store=store, sinks=sinks)
 
     def __repr__(self) -> str:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"

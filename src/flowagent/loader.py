@@ -121,7 +121,17 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
 
     Raises FlowDefinitionError with the file and line of a syntax error or duplicate key.
     """
-    loader = _FlowYamlLoader(text)
+    try:
+        loader = _FlowYamlLoader(text)
+    except yaml.reader.ReaderError as err:  # an unprintable character, before any parsing
+        line = text.count("\n", 0, max(0, err.position)) + 1
+        raise FlowDefinitionError(
+            [
+                Problem(
+                    f"character {err.character:#06x} is not allowed in YAML", file=file, line=line
+                )
+            ]
+        ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as err:

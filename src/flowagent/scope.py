@@ -258,6 +258,7 @@ class TurnScope:
         except ActionError as err:
             return self._action_failed(state, err)
         self.ctx.results.update(result)
+        self.marks.append(f"action:{state}")
         return True
 
     async def run_action_async(self, state: str) -> bool:
@@ -270,6 +271,7 @@ class TurnScope:
         except ActionError as err:
             return self._action_failed(state, err)
         self.ctx.results.update(result)
+        self.marks.append(f"action:{state}")
         return True
 
     def _action_failed(self, state: str, err: ActionError) -> bool:

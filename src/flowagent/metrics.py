@@ -1,0 +1,231 @@
+"""Metrics a team tracks, computed from structured events.
+
+`Metrics` is an event sink that aggregates in memory (and reads JSONL event logs for
+`flowagent stats`); `PrometheusSink` exports the same counters for a running voice worker
+(`pip install prometheus-client`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flowagent.observe import FlowEvent
+
+
+def _pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Metrics:
+    """Aggregates events: completion, turns, retries, silences, fallbacks, handoffs, slot
+    fill success, transitions and turn latency."""
+
+    def __init__(self) -> None:
+        self.conversations: set[str] = set()
+        self.outcomes: Counter[str] = Counter()
+        self.turns_at_end: list[int] = []
+        self.turns = 0
+        self.retries: Counter[str] = Counter()
+        self.no_inputs = 0
+        self.filled: Counter[str] = Counter()
+        self.failed: Counter[str] = Counter()  # validation failures and retries, per slot
+        self.reasons: Counter[str] = Counter()  # "slot.reason"
+        self.transitions: Counter[str] = Counter()  # "A -> B"
+        self.commands: Counter[str] = Counter()
+        self.action_errors = 0
+        self.latency_ms: list[float] = []
+
+    def emit(self, event: FlowEvent) -> None:
+        self.add(event.to_dict())
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        kind = row.get("event")
+        slot = row.get("slot")
+        self.conversations.add(str(row.get("conversation_id")))
+        if kind == "turn":
+            self.turns += 1
+            if isinstance(row.get("elapsed_ms"), int | float):
+                self.latency_ms.append(float(row["elapsed_ms"]))
+        elif kind == "conversation_end":
+            self.outcomes[str(row.get("outcome"))] += 1
+            self.turns_at_end.append(int(row.get("turns", 0)))
+        elif kind == "retry":
+            self.retries[str(slot)] += 1
+            self.failed[str(slot)] += 1
+        elif kind == "validation_failed":
+            self.failed[str(slot)] += 1
+            self.reasons[f"{slot}.{row.get('reason')}"] += 1
+        elif kind == "no_input":
+            self.no_inputs += 1
+        elif kind == "slot_filled":
+            self.filled[str(slot)] += 1
+        elif kind == "state_change":
+            self.transitions[f"{row.get('source')} -> {row.get('state')}"] += 1
+        elif kind == "command":
+            self.commands[str(row.get("target"))] += 1
+        elif kind == "action_error":
+            self.action_errors += 1
+
+    def read(self, paths: Iterable[str | Path]) -> Metrics:
+        """Add every event of these JSONL files (lines that are not events are skipped)."""
+        for path in paths:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+                    if isinstance(row, dict) and "event" in row:
+                        self.add(row)
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        ended = sum(self.outcomes.values())
+
+        def rate(n: int, d: int) -> float | None:
+            return round(n / d, 4) if d else None
+
+        slots = sorted(set(self.filled) | set(self.failed))
+        return {
+            "conversations": len(self.conversations),
+            "ended": ended,
+            "outcomes": dict(self.outcomes.most_common()),
+            "completion_rate": rate(self.outcomes.get("complete", 0), ended),
+            "fallback_rate": rate(self.outcomes.get("fallback", 0), ended),
+            "handoff_rate": rate(self.outcomes.get("handoff", 0), ended),
+            "average_turns": round(sum(self.turns_at_end) / len(self.turns_at_end), 2)
+            if self.turns_at_end
+            else None,
+            "turns": self.turns,
+            "retry_rate": rate(sum(self.retries.values()), self.turns),
+            "no_input_rate": rate(self.no_inputs, self.turns),
+            "action_errors": self.action_errors,
+            "slots": {
+                s: {
+                    "filled": self.filled[s],
+                    "failures": self.failed[s],
+                    "fill_success": rate(self.filled[s], self.filled[s] + self.failed[s]),
+                }
+                for s in slots
+            },
+            "retries_by_slot": dict(self.retries.most_common()),
+            "validation_failures": dict(self.reasons.most_common()),
+            "commands": dict(self.commands.most_common()),
+            "transitions": dict(self.transitions.most_common()),
+            "turn_latency_ms": {
+                "p50": _pct(self.latency_ms, 50),
+                "p95": _pct(self.latency_ms, 95),
+                "p99": _pct(self.latency_ms, 99),
+            },
+        }
+
+
+def format_summary(s: Mapping[str, Any]) -> str:
+    """A readable report of `Metrics.summary()`."""
+
+    def pc(v: float | None) -> str:
+        return "—" if v is None else f"{v * 100:.1f}%"
+
+    lat = s["turn_latency_ms"]
+    latency = "  ".join(f"{k} {v:.3f} ms" if v is not None else f"{k} —" for k, v in lat.items())
+    average = s["average_turns"] if s["average_turns"] is not None else "—"
+    lines = [
+        f"conversations   {s['conversations']}  (ended {s['ended']})",
+        f"completion      {pc(s['completion_rate'])}    fallback {pc(s['fallback_rate'])}"
+        f"    handoff {pc(s['handoff_rate'])}",
+        f"average turns   {average}    turns {s['turns']}",
+        f"retry rate      {pc(s['retry_rate'])}    no-input rate {pc(s['no_input_rate'])}"
+        f"    action errors {s['action_errors']}",
+        f"turn latency    {latency}",
+        "",
+        "outcomes        " + ", ".join(f"{k} {v}" for k, v in s["outcomes"].items()),
+        "",
+        f"{'slot':<16}{'filled':>8}{'failures':>10}{'success':>10}",
+    ]
+    by_failures = sorted(s["slots"].items(), key=lambda kv: -kv[1]["failures"])
+    for name, row in by_failures:
+        lines.append(
+            f"{name:<16}{row['filled']:>8}{row['failures']:>10}{pc(row['fill_success']):>10}"
+        )
+    if s["validation_failures"]:
+        lines += [
+            "",
+            "validation failures: "
+            + ", ".join(f"{k} {v}" for k, v in s["validation_failures"].items()),
+        ]
+    if s["transitions"]:
+        lines += ["", "transitions:"] + [
+            f"  {k:<32} {v}" for k, v in list(s["transitions"].items())[:15]
+        ]
+    return "\n".join(lines)
+
+
+class PrometheusSink:
+    """Exports flow metrics with prometheus-client (`pip install prometheus-client`); serve
+    them with `prometheus_client.start_http_server(port)`."""
+
+    def __init__(self, registry: Any = None) -> None:
+        try:
+            from prometheus_client import REGISTRY, Histogram
+            from prometheus_client import Counter as PCounter
+        except ImportError:
+            raise ImportError(
+                "PrometheusSink needs prometheus-client: pip install prometheus-client"
+            ) from None
+        reg = registry if registry is not None else REGISTRY
+        self.ended = PCounter(
+            "flowagent_conversations_ended",
+            "Ended conversations",
+            ["flow", "outcome"],
+            registry=reg,
+        )
+        self.turns = PCounter("flowagent_turns", "Caller turns", ["flow"], registry=reg)
+        self.retries = PCounter(
+            "flowagent_retries", "No-match retries", ["flow", "slot"], registry=reg
+        )
+        self.no_input = PCounter("flowagent_no_inputs", "Silences", ["flow"], registry=reg)
+        self.filled = PCounter(
+            "flowagent_slots_filled", "Slots filled", ["flow", "slot"], registry=reg
+        )
+        self.invalid = PCounter(
+            "flowagent_validation_failures",
+            "Values refused",
+            ["flow", "slot", "reason"],
+            registry=reg,
+        )
+        self.moves = PCounter(
+            "flowagent_transitions", "State transitions", ["flow", "source", "dest"], registry=reg
+        )
+        self.latency = Histogram(
+            "flowagent_turn_seconds",
+            "Engine time per turn",
+            ["flow"],
+            registry=reg,
+            buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
+        )
+        self.ended_labels = ("flow", "outcome")
+
+    def emit(self, event: FlowEvent) -> None:
+        f, d = event.flow, event.detail
+        if event.event == "turn":
+            self.turns.labels(f).inc()
+            self.latency.labels(f).observe(float(d.get("elapsed_ms", 0.0)) / 1000)
+        elif event.event == "conversation_end":
+            self.ended.labels(f, str(d.get("outcome"))).inc()
+        elif event.event == "retry":
+            self.retries.labels(f, str(event.slot)).inc()
+        elif event.event == "no_input":
+            self.no_input.labels(f).inc()
+        elif event.event == "slot_filled":
+            self.filled.labels(f, str(event.slot)).inc()
+        elif event.event == "validation_failed":
+            self.invalid.labels(f, str(event.slot), str(d.get("reason"))).inc()
+        elif event.event == "state_change":
+            self.moves.labels(f, str(d.get("source")), event.state).inc()
