@@ -23,6 +23,7 @@ import time
 import tracemalloc
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -91,7 +92,7 @@ SCRIPTS: list[list[str]] = [
 class NaiveConversation:
     """A machine per conversation and dateparser on every utterance."""
 
-    STATES = [
+    STATES: ClassVar[list[str]] = [
         "GREETING",
         "COLLECT_INFO",
         "RETRY",

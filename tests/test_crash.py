@@ -119,7 +119,7 @@ def crash_run(store_url: str, tmp_path: Path, kills: int) -> tuple[dict[str, lis
                     proc.stderr.close()
                 done_kills += 1
                 continue
-        out, err = proc.communicate(timeout=300)
+        _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         if done_kills >= kills:
             return conversations, done_kills

@@ -28,10 +28,13 @@ def load_or_error(text: str) -> None:
     try:
         flowagent.load_flow(path)
     except FlowDefinitionError as err:
-        assert err.problems, "an error must say what is wrong"
-        for problem in err.problems:
-            assert problem.file == str(path)
-            assert problem.line is not None or problem.field is not None, problem
+        problems = err.problems
+    else:
+        return
+    assert problems, "an error must say what is wrong"
+    for problem in problems:
+        assert problem.file == str(path)
+        assert problem.line is not None or problem.field is not None, problem
 
 
 @st.composite
