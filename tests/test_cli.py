@@ -69,31 +69,17 @@ def test_run_stops_reading_when_the_conversation_ends() -> None:
 
 def test_a_program_can_drive_run_turn_by_turn_through_a_pipe() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flowagent.cli",
-            "run",
-            str(APPOINTMENT),
-            "--json",
-            "--now",
-            "2026-11-23T10:00",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
+    with subprocess.Popen(
+        [sys.executable, "-m", "flowagent.cli", "run", str(APPOINTMENT), "--json", "--now", "2026-11-23T10:00"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
         greeting = json.loads(proc.stdout.readline())  # arrives before any input is sent
         assert greeting["state"] == "GREETING"
         proc.stdin.write("this is Maria\n")
         proc.stdin.flush()
         reply = json.loads(proc.stdout.readline())
         assert reply["expecting"] == "date" and reply["slots"] == {"name": "Maria"}
-    finally:
         proc.stdin.close()
         proc.wait(timeout=30)
 

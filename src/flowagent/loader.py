@@ -156,7 +156,20 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
         raise FlowDefinitionError([Problem("the flow file is empty", file=file, line=1)])
     lines: dict[Loc, tuple[int, int]] = {}
     problems: list[Problem] = []
-    data = _construct(node, loader, (), lines, problems, file)
+    try:
+        data = _construct(node, loader, (), lines, problems, file)
+    except yaml.MarkedYAMLError as err:  # e.g. an unknown tag such as `=` or `!!python/...`
+        mark = err.problem_mark or err.context_mark
+        raise FlowDefinitionError(
+            [
+                Problem(
+                    f"YAML error: {err.problem or err}",
+                    file=file,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                )
+            ]
+        ) from None
     if problems:
         raise FlowDefinitionError(problems)
     return LocatedDocument(data, lines, file)

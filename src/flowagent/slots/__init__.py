@@ -11,7 +11,7 @@ Each slot type is an `Extractor` registered by name; `register` adds or override
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time
+import datetime as _dt  # the submodules `time` and `datetime` shadow plain names here
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,11 +47,11 @@ def opening_hours(days: Iterable[str | int], open: str, close: str) -> OpeningHo
     numbers = frozenset(
         d if isinstance(d, int) else _DAY_NAMES[str(d).strip().lower()[:3]] for d in days
     )
-    return OpeningHours(numbers, time.fromisoformat(open), time.fromisoformat(close))
+    return OpeningHours(numbers, _dt.time.fromisoformat(open), _dt.time.fromisoformat(close))
 
 
 def make_context(
-    now: datetime | None = None,
+    now: _dt.datetime | None = None,
     *,
     tz: str | None = None,
     region: str = "US",
@@ -62,7 +62,7 @@ def make_context(
     """An `ExtractContext` from friendly keywords (see `extract`)."""
     zone = ZoneInfo(tz) if tz else None
     if now is None:
-        now = datetime.now(zone)
+        now = _dt.datetime.now(zone)
     elif now.tzinfo is None and zone is not None:
         now = now.replace(tzinfo=zone)
     if isinstance(hours, Mapping):
@@ -71,14 +71,14 @@ def make_context(
 
 
 def extract_span(
-    type_name: str, text: str, now: datetime | None = None, **options: Any
+    type_name: str, text: str, now: _dt.datetime | None = None, **options: Any
 ) -> Extraction | None:
     """Like `extract`, but the whole `Extraction` (value, span, rule, candidates, problem)."""
     return get_extractor(type_name).extract(text, make_context(now, **options))
 
 
 def extract(
-    type_name: str, text: str, now: datetime | None = None, **options: Any
+    type_name: str, text: str, now: _dt.datetime | None = None, **options: Any
 ) -> SlotValue | None:
     """The normalised value of type `type_name` in `text`, or None.
 

@@ -1,0 +1,100 @@
+"""Email addresses, typed ("john.smith@gmail.com") or spoken as STT writes them:
+"john dot smith at gmail dot com", "j smith at outlook dot com", "jane underscore doe at
+yahoo dot co dot uk", "mary dash ann at mail dot com", with STT joining or splitting words
+("gmail.com", "g mail dot com", "at sign"). Normalised to lower case. Spelled local parts
+("j o h n at gmail dot com") work too."""
+
+from __future__ import annotations
+
+import re
+
+from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.registry import register
+
+_TYPED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+_AT = re.compile(r"\s+(?:at(?:\s+sign)?|@)\s+", re.I)
+# Spoken symbols inside an address, as whole words.
+_SYMBOLS = [
+    (re.compile(r"\s*\b(?:dot|period|point)\b\s*", re.I), "."),
+    (re.compile(r"\s*\bunderscore\b\s*", re.I), "_"),
+    (re.compile(r"\s*\b(?:dash|hyphen|minus)\b\s*", re.I), "-"),
+    (re.compile(r"\s*\bplus\b\s*", re.I), "+"),
+]
+# Words that end the local part when read backwards from "at" ("my email is john at ...").
+_STOP = {
+    "is", "it's", "its", "email", "e-mail", "address", "my", "me", "reach", "use", "to", "and",
+    "the", "send", "at", "it", "that's", "thats", "try", "sure", "yes", "yeah", "ok", "okay",
+    "or", "please", "on", "by", "contact", "mail", "i'm", "um", "uh", "so", "well", "no",
+    "actually", "sorry", "oh", "of", "you", "can", "could", "be", "email's", "number",
+}
+_DOMAIN_FIXES = {"g mail": "gmail", "hot mail": "hotmail", "out look": "outlook", "i cloud": "icloud", "ya hoo": "yahoo", "a o l": "aol"}
+_TLD = re.compile(r"^[a-z]{2,24}$")
+_LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]*[a-z0-9_])?$")
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def _spoken_symbols(text: str) -> str:
+    for pattern, symbol in _SYMBOLS:
+        text = pattern.sub(symbol, text)
+    return text
+
+
+@register("email")
+class EmailExtractor(Extractor):
+    """Finds email addresses; see the module docstring."""
+
+    priority = 90
+
+    def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        out = [Extraction(m.group(0).lower().rstrip("."), m.start(), m.end()) for m in _TYPED.finditer(text)]
+        if out:
+            return out
+        for at in _AT.finditer(text):
+            found = self._spoken(text, at, ctx)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _spoken(self, text: str, at: re.Match[str], ctx: ExtractContext) -> Extraction | None:
+        # Local part: words before "at", back to a stop word or punctuation.
+        before = text[: at.start()]
+        words = list(re.finditer(r"[^\s,;:!?]+", before))
+        local_words: list[re.Match[str]] = []
+        for w in reversed(words):
+            if w.group(0).lower().strip(".") in _STOP or (local_words and before[w.end() : local_words[-1].start()].strip()):
+                break
+            local_words.append(w)
+            if len(local_words) >= 8:
+                break
+        if not local_words:
+            return None
+        local_words.reverse()
+        start = local_words[0].start()
+        local = _spoken_symbols(" ".join(w.group(0) for w in local_words)).replace(" ", "").lower()
+        # Domain: words after "at", through the last ".tld".
+        after = text[at.end() : at.end() + 120]  # an address is short; bound the work
+        domain_text = _spoken_symbols(after)
+        m = re.match(r"([A-Za-z0-9 .-]+?\.[A-Za-z]{2,24})(?![A-Za-z])((?:\.[A-Za-z]{2,24}(?![A-Za-z]))*)", domain_text)
+        if not m:
+            if ctx.expected:
+                return Extraction(None, start, len(text), problem="email_invalid")
+            return None
+        domain = (m.group(1) + m.group(2)).lower()
+        for wrong, right in _DOMAIN_FIXES.items():
+            domain = domain.replace(wrong, right)
+        domain = domain.replace(" ", "")
+        end = at.end() + self._span_in_original(after, m.end())
+        labels = domain.split(".")
+        if not (_LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])):
+            return Extraction(None, start, end, problem="email_invalid") if ctx.expected else None
+        return Extraction(f"{local}@{domain}", start, end)
+
+    @staticmethod
+    def _span_in_original(after: str, converted_end: int) -> int:
+        """Map an offset in the symbol-converted text back to the original (spoken) text."""
+        converted = 0
+        for i in range(len(after) + 1):
+            if len(_spoken_symbols(after[:i])) >= converted_end:
+                return i
+            converted = i
+        return converted

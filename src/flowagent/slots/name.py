@@ -1,0 +1,128 @@
+"""People's names: "my name is…", "this is…", "it's…", "I'm…", "name's…", "call me…",
+"…speaking", a bare answer to the name question ("Maria", "uh, John Smith"), and spelled
+names ("M A R I A", "P as in Peter…"). Not fooled by "I'm calling about…", "this is for a
+checkup" or "it's a follow-up": the words after a cue must look like a name. Values are
+title-cased ("maria lopez" → "Maria Lopez")."""
+
+from __future__ import annotations
+
+import re
+
+from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.registry import register
+from flowagent.slots.spelling import spelled
+
+_CUE = re.compile(
+    r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|this\s+is|it's|it\s+is|i'm|i\s+am|"
+    r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to)\s+",
+    re.I,
+)
+_SPEAKING = re.compile(r"^\s*([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s+(?:speaking|here)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_FILLERS = {"uh", "um", "er", "erm", "hmm", "oh", "yeah", "yes", "sure", "ok", "okay", "well", "so", "hi", "hello", "hey", "sorry", "it's", "its", "name", "my", "is", "just", "the", "please", "thanks"}
+# Words that cannot start or be part of a name: they mean the cue was not introducing one.
+_NOT_NAME = set(
+    """
+    a an the and or but for about from with without to of in on at by as is are was were be been
+    calling call looking trying hoping wondering interested just here there not sure fine good
+    great ok okay new returning booking book going gonna want wanted need needed would like
+    like available free busy looking checking asking ringing phoning again back still also only
+    really very so um uh yes yeah no nope correct right wrong that this it me my your you
+    appointment checkup check-up check up consultation consult follow follow-up followup
+    cleaning visit exam patient today tomorrow yesterday monday tuesday wednesday thursday
+    friday saturday sunday morning afternoon evening noon night week next weekend please thanks
+    thank hi hello hey who what when where why how can could will shall should may might do does
+    did have has had get got make made i i'd i'll i've we they he she him her them our their
+    am pm o'clock one two three four five six seven eight nine ten eleven twelve
+    january february march april june july august september october november december
+    regarding re reschedule cancel change help person human agent representative operator
+    first second last time date day number phone email address
+    """.split()
+)
+# Keyboard mashing and placeholder words typed into a REPL or test, never names.
+_NONSENSE = {"qwerty", "asdf", "asdfgh", "blah", "blorp", "lorem", "ipsum", "foo", "bar", "baz", "test", "gibberish", "nothing", "something", "whatever", "nobody", "dunno", "idk"}
+_VOWEL = re.compile(r"[aeiouy]", re.I)
+_REPEAT = re.compile(r"(.)\1\1", re.I)
+
+
+def plausible(word: str) -> bool:
+    """A word that could be a name: not a common word, has a vowel, no triple letters."""
+    low = word.lower()
+    return (
+        low not in _NOT_NAME
+        and low not in _NONSENSE
+        and bool(_VOWEL.search(low))
+        and not _REPEAT.search(low)
+    )
+
+
+_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor)\.?$", re.I)
+
+
+def _title(word: str) -> str:
+    if word.isupper() or word.islower():
+        return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+    return word[0].upper() + word[1:]
+
+
+def _name_words(text: str, pos: int, limit: int = 3) -> tuple[list[str], int] | None:
+    """Up to `limit` name-like words starting at `pos`; their end; None if the first isn't one."""
+    words: list[str] = []
+    end = pos
+    for m in _WORD.finditer(text, pos):
+        between = text[end : m.start()]
+        if words and (between.strip() not in ("",) or len(words) >= limit):
+            break
+        if not words and text[pos : m.start()].strip():
+            break
+        low = m.group(0).lower()
+        if _TITLE.match(low) and not words:
+            end = m.end()
+            continue
+        if not plausible(low) or (len(low) < 2 and not words):
+            break
+        words.append(m.group(0))
+        end = m.end()
+    if not words or words[0].lower() in _NOT_NAME:
+        return None
+    return words, end
+
+
+@register("name")
+class NameExtractor(Extractor):
+    """Finds a caller's name; see the module docstring."""
+
+    priority = 30
+
+    def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        out: list[Extraction] = []
+        for cue in _CUE.finditer(text):
+            found = _name_words(text, cue.end())
+            if found is not None:
+                words, end = found
+                out.append(Extraction(" ".join(_title(w) for w in words), cue.end(), end))
+        if out:
+            return out
+        m = _SPEAKING.match(text)
+        if m and all(plausible(w) for w in m.group(1).split()):
+            return [Extraction(" ".join(_title(w) for w in m.group(1).split()), m.start(1), m.end(1))]
+        if not ctx.expected:
+            return []
+        letters = spelled(text)
+        if letters is not None and len(letters[0]) >= 2:
+            word, start, end = letters
+            return [Extraction(_title(word), start, end, rule="spelled")]
+        return self._bare(text)
+
+    def _bare(self, text: str) -> list[Extraction]:
+        """A bare answer to "what's your name?": one to three name-like words, maybe with
+        fillers around them ("uh, John Smith", "Maria, thanks")."""
+        words = list(_WORD.finditer(text))
+        kept = [w for w in words if w.group(0).lower() not in _FILLERS]
+        if not kept or len(kept) > 3:
+            return []
+        if any(not plausible(w.group(0)) or len(w.group(0)) < 2 for w in kept):
+            return []
+        if re.search(r"\d", text):
+            return []
+        return [Extraction(" ".join(_title(w.group(0)) for w in kept), kept[0].start(), kept[-1].end())]

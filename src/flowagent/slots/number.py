@@ -1,0 +1,51 @@
+"""Numbers in digits or words: "4", "party of six", "twenty five", "a hundred", "3.5".
+Options `min`/`max` are validation (rule `range`), not extraction."""
+
+from __future__ import annotations
+
+import re
+
+from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.registry import register
+from flowagent.slots.spoken import TENS, UNITS, number_from_words
+
+_NUMBER_WORDS = {*UNITS, *TENS, "hundred", "thousand", "and", "a"} - {"o", "oh"}
+_DIGITS = re.compile(r"(?<![\d.:/])\d+(?:\.\d+)?(?![\d:/]|\s*(?:am|pm|a\.m|p\.m)\b)", re.I)
+_WORD = re.compile(r"[A-Za-z]+")
+_EXTRA = {"dozen": 12, "couple": 2, "pair": 2}
+
+
+@register("number")
+class NumberExtractor(Extractor):
+    """Finds numbers; see the module docstring."""
+
+    priority = 40
+
+    def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        out: list[Extraction] = []
+        for m in _DIGITS.finditer(text):
+            raw = m.group(0)
+            value: int | float = float(raw) if "." in raw else int(raw)
+            out.append(Extraction(value, m.start(), m.end()))
+        words = list(_WORD.finditer(text))
+        i = 0
+        while i < len(words):
+            low = words[i].group(0).lower()
+            if low in _EXTRA and ctx.expected:
+                out.append(Extraction(_EXTRA[low], words[i].start(), words[i].end()))
+                i += 1
+                continue
+            j = i
+            while j < len(words) and words[j].group(0).lower() in _NUMBER_WORDS:
+                j += 1
+            run = [w.group(0).lower() for w in words[i:j]]
+            while run and run[-1] in ("and", "a"):
+                run.pop()
+                j -= 1
+            value = number_from_words(run) if run else None
+            if value is not None and not (run == ["a"] or run == ["one"] and not ctx.expected):
+                out.append(Extraction(value, words[i].start(), words[j - 1].end()))
+                i = j
+            else:
+                i += 1
+        return out

@@ -1,0 +1,181 @@
+"""Times of day as callers say them and STT writes them.
+
+"2pm", "2:45 pm", "14:30", "noon", "two thirty in the afternoon", "quarter past three",
+"half past four", "ten to five", "ten in the morning", "3 o'clock", "at 9", and STT forms
+"2.30", "245pm", "2 p.m.". An hour without AM/PM ("at 3") is read inside the opening hours
+when exactly one reading fits (`rule="opening-hours"`); otherwise the extraction carries both
+candidates and the engine asks. A clarifying answer ("in the afternoon") picks among the
+candidates passed in `options["clarify"]`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.registry import register
+from flowagent.slots.spoken import TENS, UNITS
+
+_HOUR_WORDS = {k: v for k, v in UNITS.items() if 1 <= v <= 12}
+_MINUTE_WORDS = {**{k: v for k, v in UNITS.items() if 1 <= v <= 19 and k not in ("o", "oh")}, **TENS}
+_H = r"(?P<h>\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + ")"
+_MW = "|".join(sorted((k for k in _MINUTE_WORDS), key=len, reverse=True))
+_M_WORDS = rf"(?P<mw>(?:oh\s+|o\s+)?(?:{_MW})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|hundred)"
+_MERIDIEM = (
+    r"(?P<mer>a\.?\s?m\.?|p\.?\s?m\.?|in\s+the\s+morning|in\s+the\s+afternoon|in\s+the\s+evening"
+    r"|at\s+night|tonight|this\s+morning|this\s+afternoon|this\s+evening|morning|afternoon|evening)"
+)
+_REL = r"(?P<rel>quarter|half|ten|five|twenty|twenty[\s-]five)\s+(?P<dir>past|after|to|till|before)\s+"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("named", re.compile(r"\b(?P<name>noon|midday|midnight|lunch\s*time)\b", re.I)),
+    ("relative", re.compile(rf"\b{_REL}{_H}(?:\s*{_MERIDIEM})?\b", re.I)),
+    ("hhmm", re.compile(rf"\b(?P<at>at\s+|@\s*|by\s+|around\s+)?(?P<h>\d{{1,2}})\s*[:.]\s*(?P<m>\d{{2}})(?:\s*{_MERIDIEM})?(?!\s*[.:]?\d)", re.I)),
+    ("packed", re.compile(rf"\b(?P<at>at\s+)?(?P<hm>\d{{3,4}})\s*{_MERIDIEM}", re.I)),
+    ("spaced", re.compile(rf"\b(?P<at>at\s+)?(?P<h>\d{{1,2}})\s+(?P<m>[0-5]\d)\s*{_MERIDIEM}", re.I)),
+    ("words", re.compile(rf"\b(?P<at>at\s+|around\s+|by\s+)?{_H}\s+{_M_WORDS}(?:\s+{_MERIDIEM})?\b", re.I)),
+    ("hour", re.compile(rf"\b(?P<at>at\s+|around\s+|by\s+|for\s+)?{_H}(?P<oclock>\s*o'?\s?clock)?(?:\s*{_MERIDIEM})?(?![\d:/])\b", re.I)),
+]
+_PM = re.compile(r"p|afternoon|evening|night|tonight", re.I)
+
+
+def _hour(text: str) -> int | None:
+    low = text.lower()
+    if low.isdigit():
+        return int(low)
+    return _HOUR_WORDS.get(low)
+
+
+def _minutes(words: str) -> int | None:
+    low = re.sub(r"^(?:oh|o)\s+", "", words.lower().replace("-", " ")).split()
+    if low == ["hundred"]:
+        return 0
+    total = 0
+    for w in low:
+        if w in TENS:
+            total += TENS[w]
+        elif w in UNITS:
+            total += UNITS[w]
+        else:
+            return None
+    return total if total < 60 else None
+
+
+def _clock(h: int, m: int) -> str:
+    return f"{h:02d}:{m:02d}"
+
+
+@register("time")
+class TimeExtractor(Extractor):
+    """Finds times of day; see the module docstring."""
+
+    priority = 65
+
+    def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        out: list[Extraction] = []
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in _PATTERNS:
+            for m in pattern.finditer(text):
+                if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+                    continue
+                found = self._read(kind, m, ctx)
+                if found is not None:
+                    taken.append((m.start(), m.end()))
+                    out.append(found)
+        clarify = ctx.options.get("clarify")
+        if clarify:
+            out = [self._clarified(e, tuple(str(c) for c in clarify)) for e in out]
+            if not out:
+                picked = self._pick(text, tuple(str(c) for c in clarify))
+                if picked is not None:
+                    out.append(Extraction(picked, 0, len(text), rule="clarified"))
+        return out
+
+    def _read(self, kind: str, m: re.Match[str], ctx: ExtractContext) -> Extraction | None:
+        g = m.groupdict()
+        mer = (g.get("mer") or "").lower()
+        if kind == "named":
+            name = g["name"].lower()
+            return Extraction("00:00" if name == "midnight" else "12:00", m.start(), m.end())
+        if kind == "relative":
+            h = _hour(g["h"])
+            if h is None or h > 12:
+                return None
+            rel = g["rel"].lower().replace("-", " ")
+            minutes = {"quarter": 15, "half": 30, "ten": 10, "five": 5, "twenty": 20, "twenty five": 25}[re.sub(r"\s+", " ", rel)]
+            if g["dir"].lower() in ("to", "till", "before"):
+                h, minute = (h - 1) % 12 or 12, 60 - minutes
+            else:
+                minute = minutes
+            return self._settle(h, minute, mer, m, ctx, strong=True)
+        if kind == "packed":
+            hm = g["hm"]
+            h, minute = int(hm[:-2]), int(hm[-2:])
+            return self._settle(h, minute, mer, m, ctx, strong=True) if minute < 60 else None
+        if kind in ("hhmm", "spaced"):
+            h, minute = int(g["h"]), int(g["m"])
+            if minute >= 60 or h > 23:
+                return None
+            strong = kind == "hhmm" and (":" in m.group(0) or bool(mer) or bool(g.get("at")) or ctx.expected)
+            if not strong and kind == "hhmm":
+                return None  # "2.30" alone, outside an answer about time: could be a price
+            return self._settle(h, minute, mer, m, ctx, strong=True)
+        if kind == "words":
+            h = _hour(g["h"])
+            minute = _minutes(g["mw"])
+            if h is None or minute is None or h > 23:
+                return None
+            if not (mer or g.get("at") or ctx.expected or not g["h"].isdigit()):
+                return None
+            return self._settle(h, minute, mer, m, ctx, strong=bool(mer or g.get("at") or ctx.expected))
+        if kind == "hour":
+            h = _hour(g["h"])
+            if h is None or h > 23:
+                return None
+            cue = bool(mer or g.get("oclock") or (g.get("at") and g["at"].strip().lower() in ("at", "around", "by")))
+            if not cue and not (ctx.expected and g["h"].isdigit() and len(m.group(0).strip()) == len(g["h"])):
+                return None  # a bare number is a time only as a direct answer
+            if not cue and ctx.expected and m.string.strip() != m.group(0).strip():
+                return None
+            return self._settle(h, 0, mer, m, ctx, strong=True)
+        return None
+
+    def _settle(self, h: int, minute: int, mer: str, m: re.Match[str], ctx: ExtractContext, strong: bool) -> Extraction | None:
+        if not strong:
+            return None
+        if mer:
+            if h > 12:
+                return Extraction(_clock(h, minute), m.start(), m.end()) if h < 24 else None
+            pm = bool(_PM.search(mer))
+            if mer.startswith(("morning", "in the morning", "this morning")) or re.match(r"a", mer):
+                pm = False
+            hour = (h % 12) + (12 if pm else 0)
+            return Extraction(_clock(hour, minute), m.start(), m.end())
+        if h == 0 or h >= 13:
+            return Extraction(_clock(h % 24, minute), m.start(), m.end())
+        if h == 12:
+            return Extraction(_clock(12, minute), m.start(), m.end(), rule="noon")
+        am, pm_ = _clock(h, minute), _clock(h + 12, minute)
+        hours = ctx.hours
+        if hours is not None:
+            fits = [c for c in (am, pm_) if hours.contains(time.fromisoformat(c))]
+            if len(fits) == 1:
+                return Extraction(fits[0], m.start(), m.end(), rule="opening-hours")
+        return Extraction(None, m.start(), m.end(), candidates=(am, pm_))
+
+    def _clarified(self, found: Extraction, candidates: tuple[str, ...]) -> Extraction:
+        if found.value is None and found.candidates:
+            common = [c for c in found.candidates if c in candidates]
+            if len(common) == 1:
+                return Extraction(common[0], found.start, found.end, rule="clarified")
+        return found
+
+    def _pick(self, text: str, candidates: tuple[str, ...]) -> str | None:
+        low = text.lower()
+        pm = bool(re.search(r"\b(?:p\.?\s?m|afternoon|evening|night|later)\b", low))
+        am = bool(re.search(r"\b(?:a\.?\s?m|morning|early)\b", low))
+        if pm == am:
+            return None
+        ordered = sorted(candidates)
+        return ordered[-1] if pm else ordered[0]

@@ -1,0 +1,42 @@
+"""Yes or no, as people say it: "yes", "yeah that's right", "correct", "sounds good",
+"go ahead", "nope", "not quite", "that's wrong", "no, …". The value is a bool. When both
+appear, the first decides ("no, yes I mean…" is rare; "yes, no problem" is a yes)."""
+
+from __future__ import annotations
+
+import re
+
+from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.registry import register
+
+_NO = (
+    r"not\s+(?:quite|really|exactly|right|correct|true|yet)|that'?s\s+(?:not\s+right|wrong|incorrect)|"
+    r"is\s+(?:not\s+right|wrong)|isn'?t\s+right|no+pe|nah|no+|negative|incorrect|wrong|not\s+at\s+all|"
+    r"i\s+don'?t\s+think\s+so|absolutely\s+not|definitely\s+not|don'?t"
+)
+_YES = (
+    r"ye+s+|yeah|yea|yep|yup|ya|sure|correct|right|that'?s\s+right|exactly|absolutely|affirmative|"
+    r"definitely|of\s+course|ok(?:ay)?|sounds\s+(?:good|great|right)|perfect|that\s+works|"
+    r"go\s+ahead|please\s+do|confirm(?:ed)?|uh[\s-]?huh|mm[\s-]?hmm|yes\s+please|all\s+good|looks\s+good|great|good"
+)
+_ANY = re.compile(rf"(?<![\w'])(?:(?P<no>{_NO})|(?P<yes>{_YES}))(?![\w'])", re.I)
+_STRONG = re.compile(r"^(?:ye+s+|yeah|yep|yup|no+|nope|nah|correct|incorrect)$", re.I)
+
+
+@register("yesno")
+class YesNoExtractor(Extractor):
+    """Finds a yes or a no; see the module docstring."""
+
+    priority = 55
+
+    def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        for m in _ANY.finditer(text):
+            if not ctx.expected and not _STRONG.match(m.group(0)):
+                continue  # outside a yes/no question, only the plain words count
+            return [Extraction(m.group("no") is None, m.start(), m.end())]
+        return []
+
+    def extract(self, text: str, ctx: ExtractContext) -> Extraction | None:
+        # The first answer decides (unlike values, where the last mention wins).
+        found = self.extract_all(text, ctx)
+        return found[0] if found else None
