@@ -90,7 +90,7 @@ def crash_run(store_url: str, tmp_path: Path, kills: int) -> tuple[dict[str, lis
     """Run workers until every conversation is done, killing each of the first `kills`
     workers after a random 1–4 turns (plus a random sliver of the next one)."""
     rng = random.Random(1234)
-    conversations = {f"call-{i}": SCRIPTS[i % len(SCRIPTS)] for i in range(kills // 2 + 20)}
+    conversations = {f"call-{i}": SCRIPTS[i % len(SCRIPTS)] for i in range(kills + 40)}
     scripts_file = tmp_path / "scripts.json"
     scripts_file.write_text(json.dumps(conversations))
     done_kills = 0
