@@ -70,8 +70,20 @@ def test_run_stops_reading_when_the_conversation_ends() -> None:
 def test_a_program_can_drive_run_turn_by_turn_through_a_pipe() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with subprocess.Popen(
-        [sys.executable, "-m", "flowagent.cli", "run", str(APPOINTMENT), "--json", "--now", "2026-11-23T10:00"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "flowagent.cli",
+            "run",
+            str(APPOINTMENT),
+            "--json",
+            "--now",
+            "2026-11-23T10:00",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     ) as proc:
         assert proc.stdin is not None and proc.stdout is not None
         greeting = json.loads(proc.stdout.readline())  # arrives before any input is sent
@@ -117,3 +129,59 @@ def test_repl_commands_show_state_and_reset() -> None:
     assert '"name": "Maria"' in result.stdout
     assert "state=COLLECT_INFO expecting=date" in result.stdout
     assert result.stdout.rstrip().endswith("(none)\nyou>") or "(none)" in result.stdout
+
+
+def test_run_with_a_store_resumes_by_id(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'calls.db'}"
+    common = (
+        "run",
+        str(APPOINTMENT),
+        "--now",
+        "2026-11-23T10:00",
+        "--json",
+        "--store",
+        store,
+        "--id",
+        "call-9",
+    )
+    first = flowagent(*common, stdin="this is Maria\nFriday at 10am\n")
+    rows = [json.loads(line) for line in first.stdout.splitlines()]
+    assert rows[-1]["expecting"] == "type"
+    second = flowagent(*common, stdin="a checkup\n")
+    again = [json.loads(line) for line in second.stdout.splitlines()]
+    assert again[0]["resumed"] is True
+    assert again[0]["reply"] == rows[-1]["reply"]  # the caller hears the last question again
+    assert again[1]["slots"] == {
+        "name": "Maria",
+        "date": "2026-11-27",
+        "time": "10:00",
+        "type": "check_up",
+    }
+
+
+def test_store_without_id_is_a_clear_error(tmp_path: Path) -> None:
+    result = flowagent("run", str(APPOINTMENT), "--store", f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode != 0 and "--store needs --id" in result.stderr
+
+
+def test_log_writes_redacted_events_and_stats_summarises_them(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    result = flowagent(
+        "run",
+        str(APPOINTMENT),
+        "--now",
+        "2026-11-23T10:00",
+        "--input",
+        str(SCRIPT),
+        "--log",
+        str(log),
+    )
+    assert result.returncode == 0
+    text = log.read_text()
+    assert '"event": "conversation_end"' in text
+    assert "Maria" not in text and "555" not in text
+    stats = flowagent("stats", str(log))
+    assert stats.returncode == 0
+    assert "completion      100.0%" in stats.stdout
+    as_json = json.loads(flowagent("stats", str(log), "--json").stdout)
+    assert as_json["outcomes"] == {"complete": 1}

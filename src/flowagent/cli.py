@@ -1,6 +1,8 @@
 """The `flowagent` command: run flows from the terminal.
 
     flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
+              [--store URL --id ID] [--log FILE [--log-pii]]   durable, observed
+    flowagent stats LOG... [--json]                            metrics from event logs
     flowagent repl FLOW [--now ISO]                            interactive conversation
     flowagent voice FLOW [dev|console|start] ...               LiveKit voice worker (extra)
 
@@ -19,6 +21,9 @@ from typing import TextIO
 
 from flowagent.errors import FlowagentError
 from flowagent.flow import Flow, load_flow
+from flowagent.metrics import Metrics, format_summary
+from flowagent.observe import EventSink, JsonlSink
+from flowagent.store import ConversationStore, open_store
 from flowagent.turn import Turn
 
 EXIT_OK, EXIT_FLOW, EXIT_USAGE, EXIT_MISSING_EXTRA, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -63,6 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="one JSON object per turn: turn, user, reply, state, expecting, slots, ended, outcome",
     )
     run.add_argument("--id", dest="conversation_id", help="conversation id (default: random)")
+    run.add_argument(
+        "--store",
+        metavar="URL",
+        help="save after every turn and resume by --id: memory://, sqlite:///calls.db, "
+        "redis://host:6379/0",
+    )
+    run.add_argument("--log", metavar="FILE", help="append structured JSON events to FILE")
+    run.add_argument(
+        "--log-pii",
+        action="store_true",
+        help="include personal slot values (name, phone, email, pii slots) in --log events",
+    )
+
+    stats = sub.add_parser(
+        "stats",
+        help="summarise flow metrics from --log event files",
+        description="Completion, retry, no-input, fallback and handoff rates, slot fill "
+        "success, transitions and turn latency, from JSON event logs.",
+    )
+    stats.add_argument("logs", nargs="+", metavar="LOG", help="JSONL event files")
+    stats.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     repl = sub.add_parser(
         "repl",
@@ -97,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "stats":
+            return _stats(args)
         if args.command == "repl":
             from flowagent.repl import run_repl
 
@@ -112,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _voice(argv: list[str]) -> int:
     try:
-        from flowagent.livekit.cli import main as voice_main
+        from flowagent.livekit.cli import main as voice_main  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         print(
             f"flowagent voice needs the LiveKit extra ({err.name or err}).\n"
@@ -120,7 +148,7 @@ def _voice(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_MISSING_EXTRA
-    return voice_main(argv)
+    return int(voice_main(argv))
 
 
 def _open_input(name: str) -> TextIO:
@@ -134,6 +162,10 @@ def _open_input(name: str) -> TextIO:
 
 def _run(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow)
+    store = open_store(args.store) if args.store else None
+    if store is not None and not args.conversation_id:
+        raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
+    sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
     source = _open_input(args.input)
     try:
         return run_script(
@@ -143,10 +175,26 @@ def _run(args: argparse.Namespace) -> int:
             now=args.now,
             as_json=args.json,
             conversation_id=args.conversation_id,
+            store=store,
+            sinks=[sink] if sink else [],
         )
     finally:
         if source is not sys.stdin:
             source.close()
+        if sink is not None:
+            sink.close()
+        if store is not None:
+            store.close()
+
+
+def _stats(args: argparse.Namespace) -> int:
+    try:
+        summary = Metrics().read(args.logs).summary()
+    except OSError as err:
+        print(f"flowagent: cannot read {err.filename}: {err.strerror}", file=sys.stderr)
+        return EXIT_FLOW
+    print(json.dumps(summary, indent=2) if args.json else format_summary(summary))
+    return EXIT_OK
 
 
 def run_script(
@@ -157,11 +205,23 @@ def run_script(
     now: datetime | None = None,
     as_json: bool = False,
     conversation_id: str | None = None,
+    store: ConversationStore | None = None,
+    sinks: Sequence[EventSink] = (),
 ) -> int:
     """Drive one conversation from `lines`, writing each turn to `out` as soon as it exists
-    (flushed), so another program can converse through a pipe."""
-    conv = flow.new_conversation(now=now, conversation_id=conversation_id)
-    _emit(conv.start(), out, as_json)
+    (flushed), so another program can converse through a pipe. With a store and an id, a
+    stored conversation is resumed: its current turn is printed again (`"resumed": true`)
+    instead of a new greeting."""
+    conv = None
+    if store is not None and conversation_id:
+        conv = flow.resume(conversation_id, store, sinks=sinks)
+    if conv is not None:
+        _emit(conv.current_turn(), out, as_json, resumed=True)
+    else:
+        conv = flow.new_conversation(
+            now=now, conversation_id=conversation_id, store=store, sinks=sinks
+        )
+        _emit(conv.start(), out, as_json)
     if conv.ended:
         return EXIT_OK
     for raw in lines:
@@ -172,10 +232,15 @@ def run_script(
     return EXIT_OK
 
 
-def _emit(turn: Turn, out: TextIO, as_json: bool) -> None:
+def _emit(turn: Turn, out: TextIO, as_json: bool, resumed: bool = False) -> None:
     if as_json:
-        out.write(json.dumps(turn.to_dict(), ensure_ascii=False) + "\n")
+        row = turn.to_dict()
+        if resumed:
+            row["resumed"] = True
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
     else:
+        if resumed:
+            out.write("-- resumed --\n")
         if turn.user is not None:
             out.write(f"caller: {turn.user if turn.user else '(silence)'}\n")
         out.write(f"agent:  {turn.text}\n")

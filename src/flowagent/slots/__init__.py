@@ -10,8 +10,8 @@ Each slot type is an `Extractor` registered by name; `register` adds or override
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import datetime as _dt  # the submodules `time` and `datetime` shadow plain names here
+from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 

@@ -31,7 +31,9 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
 
 @lru_cache(maxsize=256)
-def _phrases(choices: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _phrases(
+    choices: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(key, stemmed words) per synonym, longest first, so "follow up visit" beats "visit"."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for key, synonyms in choices:
@@ -44,7 +46,10 @@ def _phrases(choices: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[st
 
 
 def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((str(k), tuple(str(s) for s in (v if isinstance(v, list | tuple) else []))) for k, v in choices.items())
+    return tuple(
+        (str(k), tuple(str(s) for s in (v if isinstance(v, list | tuple) else [])))
+        for k, v in choices.items()
+    )
 
 
 @register("choice")

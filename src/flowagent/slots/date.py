@@ -18,19 +18,48 @@ from flowagent.slots.registry import register
 from flowagent.slots.spoken import ORDINALS, TENS, UNITS
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WD = r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+_WD = (
+    r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)"
+)
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
-_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 # A day of the month: digits with an optional suffix, or an ordinal word ("third", "twenty first").
 _ORD_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _TENS_WORDS = "|".join(TENS)
 _UNIT_WORDS = "|".join(k for k in UNITS if k not in ("o", "oh", "zero"))
-_DAY = rf"(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-])?(?:{_ORD_WORDS})|(?:{_TENS_WORDS})(?:[\s-](?:{_UNIT_WORDS}))?|{_UNIT_WORDS})"
+_DAY = (
+    rf"(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-])?(?:{_ORD_WORDS})"
+    rf"|(?:{_TENS_WORDS})(?:[\s-](?:{_UNIT_WORDS}))?|{_UNIT_WORDS})"
+)
 _YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -38,15 +67,55 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR}\b", re.I)),
     ("day_of_month", re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
-    ("weekday_the_day", re.compile(rf"\b{_WD}\s+(?:the\s+)?{_DAY}\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:))", re.I)),
-    ("week_from", re.compile(r"\b(?P<n>a|one|two|2|1)\s+weeks?\s+from\s+(?P<base>today|now|tomorrow)\b", re.I)),
-    ("in_days", re.compile(r"\bin\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten|fourteen)\s+(?P<unit>days?|weeks?)\b", re.I)),
-    ("relative_days", re.compile(r"\b(?P<rel>the\s+day\s+after\s+tomorrow|day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|yesterday)\b", re.I)),
+    (
+        "weekday_the_day",
+        re.compile(rf"\b{_WD}\s+(?:the\s+)?{_DAY}\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:))", re.I),
+    ),
+    (
+        "week_from",
+        re.compile(
+            r"\b(?P<n>a|one|two|2|1)\s+weeks?\s+from\s+(?P<base>today|now|tomorrow)\b", re.I
+        ),
+    ),
+    (
+        "in_days",
+        re.compile(
+            r"\bin\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten|fourteen)\s+(?P<unit>days?|weeks?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "relative_days",
+        re.compile(
+            r"\b(?P<rel>the\s+day\s+after\s+tomorrow|day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|yesterday)\b",
+            re.I,
+        ),
+    ),
     ("next_week_on", re.compile(rf"\bnext\s+week\s+(?:on\s+)?{_WD}\b", re.I)),
-    ("weekday", re.compile(rf"\b(?P<mod>this\s+(?:coming\s+)?|next\s+|coming\s+|on\s+)?{_WD}\b", re.I)),
-    ("the_day", re.compile(rf"\b(?P<on>on\s+)?the\s+{_DAY}\b(?!\s+(?:of\s+)?{_MONTH})(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:|\d))", re.I)),
+    (
+        "weekday",
+        re.compile(rf"\b(?P<mod>this\s+(?:coming\s+)?|next\s+|coming\s+|on\s+)?{_WD}\b", re.I),
+    ),
+    (
+        "the_day",
+        re.compile(
+            rf"\b(?P<on>on\s+)?the\s+{_DAY}\b(?!\s+(?:of\s+)?{_MONTH})(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:|\d))",
+            re.I,
+        ),
+    ),
 ]
-_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fourteen": 14}
+_SMALL = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "fourteen": 14,
+}
 
 
 def _weekday(word: str) -> int:
@@ -80,7 +149,9 @@ def _safe(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _month_day(today: date, month: int, day: int, year: int | None) -> tuple[date | None, str | None]:
+def _month_day(
+    today: date, month: int, day: int, year: int | None
+) -> tuple[date | None, str | None]:
     if year is not None:
         return _safe(year, month, day), None
     found = _safe(today.year, month, day)
@@ -116,7 +187,9 @@ class DateExtractor(Extractor):
             out.extend(self._dateparser(text, ctx))
         return out
 
-    def _resolve(self, kind: str, m: re.Match[str], today: date, ctx: ExtractContext) -> tuple[date | None, str | None]:
+    def _resolve(
+        self, kind: str, m: re.Match[str], today: date, ctx: ExtractContext
+    ) -> tuple[date | None, str | None]:
         g = m.groupdict()
         if kind == "iso":
             return _safe(int(g["y"]), int(g["m"]), int(g["d"])), None
@@ -128,40 +201,56 @@ class DateExtractor(Extractor):
                 return _safe(int(year) + (2000 if len(year) == 2 else 0), month, day), None
             return _month_day(today, month, day, None)
         if kind in ("month_day", "day_of_month"):
-            day = _day_number(g["day"])
-            if day is None:
+            dom = _day_number(g["day"])
+            if dom is None:
                 return None, None
-            return _month_day(today, MONTHS[g["mon"].lower().rstrip(".")], day, int(g["year"]) if g.get("year") else None)
+            year = int(g["year"]) if g.get("year") else None
+            return _month_day(today, MONTHS[g["mon"].lower().rstrip(".")], dom, year)
         if kind == "weekday_the_day":
-            day = _day_number(g["day"])
-            if day is None or day > 31:
+            dom = _day_number(g["day"])
+            if dom is None or dom > 31:
                 return None, None
             wanted = _weekday(g["wd"])
             probe = today.replace(day=1)
             for _ in range(14):  # the next month (of 14) in which that day is that weekday
-                found = _safe(probe.year, probe.month, day)
+                found = _safe(probe.year, probe.month, dom)
                 if found is not None and found >= today and found.weekday() == wanted:
                     return found, "weekday-date"
                 probe = (probe + timedelta(days=32)).replace(day=1)
             return None, None
         if kind == "relative_days":
             rel = re.sub(r"\s+", " ", g["rel"].lower())
-            offset = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "yesterday": -1}.get(rel, 2)
+            offset = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "yesterday": -1}.get(
+                rel, 2
+            )
             return today + timedelta(days=offset), None
         if kind == "week_from":
-            n = _SMALL.get(g["n"].lower(), None) or int(g["n"])
+            n = _SMALL.get(g["n"].lower()) or int(g["n"])
             base = today + timedelta(days=1 if g["base"].lower() == "tomorrow" else 0)
             return base + timedelta(weeks=n), None
         if kind == "in_days":
             n = _SMALL.get(g["n"].lower()) or int(g["n"])
-            return today + (timedelta(weeks=n) if g["unit"].lower().startswith("week") else timedelta(days=n)), None
+            return today + (
+                timedelta(weeks=n) if g["unit"].lower().startswith("week") else timedelta(days=n)
+            ), None
         if kind == "next_week_on":
             monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
             return monday + timedelta(days=_weekday(g["wd"])), "next-week"
         if kind == "weekday":
             wanted = _weekday(g["wd"])
             mod = (g.get("mod") or "").strip().lower()
-            if g["wd"].lower() in ("sat", "sun", "wed", "mon", "tue", "thu", "fri", "thur", "thurs", "tues") and not (mod or ctx.expected):
+            if g["wd"].lower() in (
+                "sat",
+                "sun",
+                "wed",
+                "mon",
+                "tue",
+                "thu",
+                "fri",
+                "thur",
+                "thurs",
+                "tues",
+            ) and not (mod or ctx.expected):
                 return None, None  # a bare abbreviation is too weak a cue outside an answer
             if mod.startswith("next"):
                 monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
@@ -173,14 +262,14 @@ class DateExtractor(Extractor):
         if kind == "the_day":
             if not (ctx.expected or g.get("on")):
                 return None, None
-            day = _day_number(g["day"])
-            if day is None or not 1 <= day <= 31:
+            dom = _day_number(g["day"])
+            if dom is None or not 1 <= dom <= 31:
                 return None, None
-            found = _safe(today.year, today.month, day)
+            found = _safe(today.year, today.month, dom)
             if found is not None and found >= today:
                 return found, None
             nxt = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-            return _safe(nxt.year, nxt.month, day), "next-month"
+            return _safe(nxt.year, nxt.month, dom), "next-month"
         return None, None
 
     def _dateparser(self, text: str, ctx: ExtractContext) -> list[Extraction]:
@@ -188,11 +277,19 @@ class DateExtractor(Extractor):
         from dateparser.search import search_dates
 
         base = ctx.now.replace(tzinfo=None)
-        settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "REQUIRE_PARTS": ["day", "month"]}
-        found = search_dates(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        settings = {
+            "RELATIVE_BASE": base,
+            "PREFER_DATES_FROM": "future",
+            "REQUIRE_PARTS": ["day", "month"],
+        }
+        found = search_dates(text, languages=["en"], settings=settings)
         out = []
         for phrase, when in found or []:
             start = text.find(phrase)
             if start >= 0:
-                out.append(Extraction(when.date().isoformat(), start, start + len(phrase), rule="dateparser"))
+                out.append(
+                    Extraction(
+                        when.date().isoformat(), start, start + len(phrase), rule="dateparser"
+                    )
+                )
         return out

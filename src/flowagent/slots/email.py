@@ -22,12 +22,61 @@ _SYMBOLS = [
 ]
 # Words that end the local part when read backwards from "at" ("my email is john at ...").
 _STOP = {
-    "is", "it's", "its", "email", "e-mail", "address", "my", "me", "reach", "use", "to", "and",
-    "the", "send", "at", "it", "that's", "thats", "try", "sure", "yes", "yeah", "ok", "okay",
-    "or", "please", "on", "by", "contact", "mail", "i'm", "um", "uh", "so", "well", "no",
-    "actually", "sorry", "oh", "of", "you", "can", "could", "be", "email's", "number",
+    "is",
+    "it's",
+    "its",
+    "email",
+    "e-mail",
+    "address",
+    "my",
+    "me",
+    "reach",
+    "use",
+    "to",
+    "and",
+    "the",
+    "send",
+    "at",
+    "it",
+    "that's",
+    "thats",
+    "try",
+    "sure",
+    "yes",
+    "yeah",
+    "ok",
+    "okay",
+    "or",
+    "please",
+    "on",
+    "by",
+    "contact",
+    "mail",
+    "i'm",
+    "um",
+    "uh",
+    "so",
+    "well",
+    "no",
+    "actually",
+    "sorry",
+    "oh",
+    "of",
+    "you",
+    "can",
+    "could",
+    "be",
+    "email's",
+    "number",
 }
-_DOMAIN_FIXES = {"g mail": "gmail", "hot mail": "hotmail", "out look": "outlook", "i cloud": "icloud", "ya hoo": "yahoo", "a o l": "aol"}
+_DOMAIN_FIXES = {
+    "g mail": "gmail",
+    "hot mail": "hotmail",
+    "out look": "outlook",
+    "i cloud": "icloud",
+    "ya hoo": "yahoo",
+    "a o l": "aol",
+}
 _TLD = re.compile(r"^[a-z]{2,24}$")
 _LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]*[a-z0-9_])?$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -46,7 +95,10 @@ class EmailExtractor(Extractor):
     priority = 90
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
-        out = [Extraction(m.group(0).lower().rstrip("."), m.start(), m.end()) for m in _TYPED.finditer(text)]
+        out = [
+            Extraction(m.group(0).lower().rstrip("."), m.start(), m.end())
+            for m in _TYPED.finditer(text)
+        ]
         if out:
             return out
         for at in _AT.finditer(text):
@@ -61,7 +113,9 @@ class EmailExtractor(Extractor):
         words = list(re.finditer(r"[^\s,;:!?]+", before))
         local_words: list[re.Match[str]] = []
         for w in reversed(words):
-            if w.group(0).lower().strip(".") in _STOP or (local_words and before[w.end() : local_words[-1].start()].strip()):
+            if w.group(0).lower().strip(".") in _STOP or (
+                local_words and before[w.end() : local_words[-1].start()].strip()
+            ):
                 break
             local_words.append(w)
             if len(local_words) >= 8:
@@ -74,7 +128,10 @@ class EmailExtractor(Extractor):
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
         domain_text = _spoken_symbols(after)
-        m = re.match(r"([A-Za-z0-9 .-]+?\.[A-Za-z]{2,24})(?![A-Za-z])((?:\.[A-Za-z]{2,24}(?![A-Za-z]))*)", domain_text)
+        m = re.match(
+            r"([A-Za-z0-9 .-]+?\.[A-Za-z]{2,24})(?![A-Za-z])((?:\.[A-Za-z]{2,24}(?![A-Za-z]))*)",
+            domain_text,
+        )
         if not m:
             if ctx.expected:
                 return Extraction(None, start, len(text), problem="email_invalid")
@@ -85,7 +142,9 @@ class EmailExtractor(Extractor):
         domain = domain.replace(" ", "")
         end = at.end() + self._span_in_original(after, m.end())
         labels = domain.split(".")
-        if not (_LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])):
+        if not (
+            _LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])
+        ):
             return Extraction(None, start, end, problem="email_invalid") if ctx.expected else None
         return Extraction(f"{local}@{domain}", start, end)
 

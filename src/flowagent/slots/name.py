@@ -19,14 +19,42 @@ _CUE = re.compile(
 )
 _SPEAKING = re.compile(r"^\s*([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s+(?:speaking|here)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_FILLERS = {"uh", "um", "er", "erm", "hmm", "oh", "yeah", "yes", "sure", "ok", "okay", "well", "so", "hi", "hello", "hey", "sorry", "it's", "its", "name", "my", "is", "just", "the", "please", "thanks"}
+_FILLERS = {
+    "uh",
+    "um",
+    "er",
+    "erm",
+    "hmm",
+    "oh",
+    "yeah",
+    "yes",
+    "sure",
+    "ok",
+    "okay",
+    "well",
+    "so",
+    "hi",
+    "hello",
+    "hey",
+    "sorry",
+    "it's",
+    "its",
+    "name",
+    "my",
+    "is",
+    "just",
+    "the",
+    "please",
+    "thanks",
+}
 # Words that cannot start or be part of a name: they mean the cue was not introducing one.
-_NOT_NAME = set(
+_NOT_NAME = frozenset(
+    # A whitespace-separated list reads (and diffs) better than a 300-item literal.
     """
     a an the and or but for about from with without to of in on at by as is are was were be been
     calling call looking trying hoping wondering interested just here there not sure fine good
     great ok okay new returning booking book going gonna want wanted need needed would like
-    like available free busy looking checking asking ringing phoning again back still also only
+    available free busy checking asking ringing phoning again back still also only
     really very so um uh yes yeah no nope correct right wrong that this it me my your you
     appointment checkup check-up check up consultation consult follow follow-up followup
     cleaning visit exam patient today tomorrow yesterday monday tuesday wednesday thursday
@@ -37,10 +65,29 @@ _NOT_NAME = set(
     january february march april june july august september october november december
     regarding re reschedule cancel change help person human agent representative operator
     first second last time date day number phone email address
-    """.split()
+    """.split()  # noqa: SIM905
 )
 # Keyboard mashing and placeholder words typed into a REPL or test, never names.
-_NONSENSE = {"qwerty", "asdf", "asdfgh", "blah", "blorp", "lorem", "ipsum", "foo", "bar", "baz", "test", "gibberish", "nothing", "something", "whatever", "nobody", "dunno", "idk"}
+_NONSENSE = {
+    "qwerty",
+    "asdf",
+    "asdfgh",
+    "blah",
+    "blorp",
+    "lorem",
+    "ipsum",
+    "foo",
+    "bar",
+    "baz",
+    "test",
+    "gibberish",
+    "nothing",
+    "something",
+    "whatever",
+    "nobody",
+    "dunno",
+    "idk",
+}
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 _REPEAT = re.compile(r"(.)\1\1", re.I)
 
@@ -105,7 +152,9 @@ class NameExtractor(Extractor):
             return out
         m = _SPEAKING.match(text)
         if m and all(plausible(w) for w in m.group(1).split()):
-            return [Extraction(" ".join(_title(w) for w in m.group(1).split()), m.start(1), m.end(1))]
+            return [
+                Extraction(" ".join(_title(w) for w in m.group(1).split()), m.start(1), m.end(1))
+            ]
         if not ctx.expected:
             return []
         letters = spelled(text)
@@ -125,4 +174,6 @@ class NameExtractor(Extractor):
             return []
         if re.search(r"\d", text):
             return []
-        return [Extraction(" ".join(_title(w.group(0)) for w in kept), kept[0].start(), kept[-1].end())]
+        return [
+            Extraction(" ".join(_title(w.group(0)) for w in kept), kept[0].start(), kept[-1].end())
+        ]

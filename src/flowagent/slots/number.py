@@ -42,9 +42,9 @@ class NumberExtractor(Extractor):
             while run and run[-1] in ("and", "a"):
                 run.pop()
                 j -= 1
-            value = number_from_words(run) if run else None
-            if value is not None and not (run == ["a"] or run == ["one"] and not ctx.expected):
-                out.append(Extraction(value, words[i].start(), words[j - 1].end()))
+            parsed = number_from_words(run) if run else None
+            if parsed is not None and not (run == ["a"] or (run == ["one"] and not ctx.expected)):
+                out.append(Extraction(parsed, words[i].start(), words[j - 1].end()))
                 i = j
             else:
                 i += 1

@@ -57,7 +57,9 @@ class PhoneExtractor(Extractor):
             if possible in (
                 phonenumbers.ValidationResult.IS_POSSIBLE,
                 phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-            ) and (international or len(str(number.national_number)) >= (_national_length(region) or 0)):
+            ) and (
+                international or len(str(number.national_number)) >= (_national_length(region) or 0)
+            ):
                 e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                 return Extraction(e164, run.start, run.end)
         if not expected:
@@ -65,7 +67,11 @@ class PhoneExtractor(Extractor):
         if len(digits) < _MIN_EXPECTED:
             return None
         expected_len = _national_length(region) or 10
-        national = digits[1:] if region in ("US", "CA") and digits.startswith("1") and len(digits) == expected_len + 1 else digits
+        national = (
+            digits[1:]
+            if region in ("US", "CA") and digits.startswith("1") and len(digits) == expected_len + 1
+            else digits
+        )
         if international:
             return Extraction(None, run.start, run.end, problem="phone_invalid")
         if len(national) < expected_len:

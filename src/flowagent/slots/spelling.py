@@ -13,7 +13,9 @@ _LETTERS = re.compile(r"(?<![A-Za-z'])(?:[A-Za-z][\s.,-]+){2,}[A-Za-z](?![A-Za-z
 
 def spelled(text: str) -> tuple[str, int, int] | None:
     """The word spelled out in `text`, lower-case, with its span; None if nothing is spelled."""
-    by_word = [m for m in _SPELL_BY_WORD.finditer(text) if m.group(2)[0].lower() == m.group(1).lower()]
+    by_word = [
+        m for m in _SPELL_BY_WORD.finditer(text) if m.group(2)[0].lower() == m.group(1).lower()
+    ]
     if len(by_word) >= 2:
         letters = "".join(m.group(1).lower() for m in by_word)
         return letters, by_word[0].start(), by_word[-1].end()

@@ -9,16 +9,61 @@ import re
 from dataclasses import dataclass
 
 UNITS = {
-    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "oh": 0,
+    "o": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
 }
 DIGIT_WORDS = {k: v for k, v in UNITS.items() if v < 10}
 MULTIPLIERS = {"double": 2, "triple": 3}
@@ -123,12 +168,21 @@ def digit_runs(text: str) -> list[DigitRun]:
             low = tok.low
             before = len(digits)
             if tok.text.isdigit():
-                digits += tok.text * pending_mult if pending_mult > 1 and len(tok.text) == 1 else tok.text
+                digits += (
+                    tok.text * pending_mult if pending_mult > 1 and len(tok.text) == 1 else tok.text
+                )
                 pending_mult = 1
             elif low in DIGIT_WORDS and (low not in ("o", "oh") or digits):
                 digits += str(DIGIT_WORDS[low]) * pending_mult
                 pending_mult = 1
-            elif low in MULTIPLIERS and j + 1 < len(tokens) and (tokens[j + 1].low in DIGIT_WORDS or (tokens[j + 1].text.isdigit() and len(tokens[j + 1].text) == 1)):
+            elif (
+                low in MULTIPLIERS
+                and j + 1 < len(tokens)
+                and (
+                    tokens[j + 1].low in DIGIT_WORDS
+                    or (tokens[j + 1].text.isdigit() and len(tokens[j + 1].text) == 1)
+                )
+            ):
                 pending_mult = MULTIPLIERS[low]
                 if start < 0:
                     start = tok.start

@@ -18,24 +18,52 @@ from flowagent.slots.registry import register
 from flowagent.slots.spoken import TENS, UNITS
 
 _HOUR_WORDS = {k: v for k, v in UNITS.items() if 1 <= v <= 12}
-_MINUTE_WORDS = {**{k: v for k, v in UNITS.items() if 1 <= v <= 19 and k not in ("o", "oh")}, **TENS}
+_MINUTE_WORDS = {
+    **{k: v for k, v in UNITS.items() if 1 <= v <= 19 and k not in ("o", "oh")},
+    **TENS,
+}
 _H = r"(?P<h>\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + ")"
 _MW = "|".join(sorted((k for k in _MINUTE_WORDS), key=len, reverse=True))
-_M_WORDS = rf"(?P<mw>(?:oh\s+|o\s+)?(?:{_MW})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|hundred)"
+_M_WORDS = (
+    rf"(?P<mw>(?:oh\s+|o\s+)?(?:{_MW})"
+    r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|hundred)"
+)
 _MERIDIEM = (
     r"(?P<mer>a\.?\s?m\.?|p\.?\s?m\.?|in\s+the\s+morning|in\s+the\s+afternoon|in\s+the\s+evening"
     r"|at\s+night|tonight|this\s+morning|this\s+afternoon|this\s+evening|morning|afternoon|evening)"
 )
-_REL = r"(?P<rel>quarter|half|ten|five|twenty|twenty[\s-]five)\s+(?P<dir>past|after|to|till|before)\s+"
+_REL = (
+    r"(?P<rel>quarter|half|ten|five|twenty|twenty[\s-]five)\s+(?P<dir>past|after|to|till|before)\s+"
+)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("named", re.compile(r"\b(?P<name>noon|midday|midnight|lunch\s*time)\b", re.I)),
     ("relative", re.compile(rf"\b{_REL}{_H}(?:\s*{_MERIDIEM})?\b", re.I)),
-    ("hhmm", re.compile(rf"\b(?P<at>at\s+|@\s*|by\s+|around\s+)?(?P<h>\d{{1,2}})\s*[:.]\s*(?P<m>\d{{2}})(?:\s*{_MERIDIEM})?(?!\s*[.:]?\d)", re.I)),
+    (
+        "hhmm",
+        re.compile(
+            rf"\b(?P<at>at\s+|@\s*|by\s+|around\s+)?(?P<h>\d{{1,2}})\s*[:.]\s*(?P<m>\d{{2}})(?:\s*{_MERIDIEM})?(?!\s*[.:]?\d)",
+            re.I,
+        ),
+    ),
     ("packed", re.compile(rf"\b(?P<at>at\s+)?(?P<hm>\d{{3,4}})\s*{_MERIDIEM}", re.I)),
-    ("spaced", re.compile(rf"\b(?P<at>at\s+)?(?P<h>\d{{1,2}})\s+(?P<m>[0-5]\d)\s*{_MERIDIEM}", re.I)),
-    ("words", re.compile(rf"\b(?P<at>at\s+|around\s+|by\s+)?{_H}\s+{_M_WORDS}(?:\s+{_MERIDIEM})?\b", re.I)),
-    ("hour", re.compile(rf"\b(?P<at>at\s+|around\s+|by\s+|for\s+)?{_H}(?P<oclock>\s*o'?\s?clock)?(?:\s*{_MERIDIEM})?(?![\d:/])\b", re.I)),
+    (
+        "spaced",
+        re.compile(rf"\b(?P<at>at\s+)?(?P<h>\d{{1,2}})\s+(?P<m>[0-5]\d)\s*{_MERIDIEM}", re.I),
+    ),
+    (
+        "words",
+        re.compile(
+            rf"\b(?P<at>at\s+|around\s+|by\s+)?{_H}\s+{_M_WORDS}(?:\s+{_MERIDIEM})?\b", re.I
+        ),
+    ),
+    (
+        "hour",
+        re.compile(
+            rf"\b(?P<at>at\s+|around\s+|by\s+|for\s+)?{_H}(?P<oclock>\s*o'?\s?clock)?(?:\s*{_MERIDIEM})?(?![\d:/])\b",
+            re.I,
+        ),
+    ),
 ]
 _PM = re.compile(r"p|afternoon|evening|night|tonight", re.I)
 
@@ -103,7 +131,14 @@ class TimeExtractor(Extractor):
             if h is None or h > 12:
                 return None
             rel = g["rel"].lower().replace("-", " ")
-            minutes = {"quarter": 15, "half": 30, "ten": 10, "five": 5, "twenty": 20, "twenty five": 25}[re.sub(r"\s+", " ", rel)]
+            minutes = {
+                "quarter": 15,
+                "half": 30,
+                "ten": 10,
+                "five": 5,
+                "twenty": 20,
+                "twenty five": 25,
+            }[re.sub(r"\s+", " ", rel)]
             if g["dir"].lower() in ("to", "till", "before"):
                 h, minute = (h - 1) % 12 or 12, 60 - minutes
             else:
@@ -117,31 +152,42 @@ class TimeExtractor(Extractor):
             h, minute = int(g["h"]), int(g["m"])
             if minute >= 60 or h > 23:
                 return None
-            strong = kind == "hhmm" and (":" in m.group(0) or bool(mer) or bool(g.get("at")) or ctx.expected)
+            strong = kind == "hhmm" and (
+                ":" in m.group(0) or bool(mer) or bool(g.get("at")) or ctx.expected
+            )
             if not strong and kind == "hhmm":
                 return None  # "2.30" alone, outside an answer about time: could be a price
             return self._settle(h, minute, mer, m, ctx, strong=True)
         if kind == "words":
-            h = _hour(g["h"])
-            minute = _minutes(g["mw"])
-            if h is None or minute is None or h > 23:
+            hr, mins = _hour(g["h"]), _minutes(g["mw"])
+            if hr is None or mins is None or hr > 23:
                 return None
             if not (mer or g.get("at") or ctx.expected or not g["h"].isdigit()):
                 return None
-            return self._settle(h, minute, mer, m, ctx, strong=bool(mer or g.get("at") or ctx.expected))
+            return self._settle(
+                hr, mins, mer, m, ctx, strong=bool(mer or g.get("at") or ctx.expected)
+            )
         if kind == "hour":
             h = _hour(g["h"])
             if h is None or h > 23:
                 return None
-            cue = bool(mer or g.get("oclock") or (g.get("at") and g["at"].strip().lower() in ("at", "around", "by")))
-            if not cue and not (ctx.expected and g["h"].isdigit() and len(m.group(0).strip()) == len(g["h"])):
+            cue = bool(
+                mer
+                or g.get("oclock")
+                or (g.get("at") and g["at"].strip().lower() in ("at", "around", "by"))
+            )
+            if not cue and not (
+                ctx.expected and g["h"].isdigit() and len(m.group(0).strip()) == len(g["h"])
+            ):
                 return None  # a bare number is a time only as a direct answer
             if not cue and ctx.expected and m.string.strip() != m.group(0).strip():
                 return None
             return self._settle(h, 0, mer, m, ctx, strong=True)
         return None
 
-    def _settle(self, h: int, minute: int, mer: str, m: re.Match[str], ctx: ExtractContext, strong: bool) -> Extraction | None:
+    def _settle(
+        self, h: int, minute: int, mer: str, m: re.Match[str], ctx: ExtractContext, strong: bool
+    ) -> Extraction | None:
         if not strong:
             return None
         if mer:
