@@ -10,7 +10,7 @@ import re
 _CUES = re.compile(
     r"\b(?:actually|make\s+(?:that|it)|change\s+(?:that|it)\s+to|switch\s+(?:that|it)\s+to|"
     r"i\s+said|i\s+meant|i\s+mean|no\s+wait|wait\s+no|sorry|instead|rather|correction|"
-    r"scratch\s+that|not\s+\w+\s*,|let'?s\s+(?:do|say|make\s+it))\b",
+    r"scratch\s+that|let'?s\s+(?:do|say|make\s+it))\b|\bnot\s+\w+\s*,",
     re.I,
 )
 _LEADING_NO = re.compile(r"^\s*(?:no|nope|nah)\b[\s,.!-]+\S", re.I)

@@ -74,9 +74,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "week_from",
         re.compile(
-            r"\b(?P<n>a|one|two|2|1)\s+weeks?\s+from\s+(?P<base>today|now|tomorrow)\b", re.I
+            r"\b(?P<n>a|one|two|three|four|five|six|seven|ten|\d{1,2})\s+(?P<unit>days?|weeks?)"
+            r"\s+from\s+(?P<base>today|now|tomorrow)\b",
+            re.I,
         ),
     ),
+    (
+        "holiday",
+        re.compile(
+            r"\b(?P<hol>thanksgiving|christmas\s+eve|christmas(?:\s+day)?|new\s+year'?s\s+eve"
+            r"|new\s+year'?s(?:\s+day)?|halloween|valentine'?s(?:\s+day)?|independence\s+day"
+            r"|the\s+fourth\s+of\s+july|july\s+4th)\b",
+            re.I,
+        ),
+    ),
+    ("numeric_dash", re.compile(r"(?<![\d-])(?P<a>\d{1,2})-(?P<b>\d{1,2})(?![\d-])")),
     (
         "in_days",
         re.compile(
@@ -104,6 +116,38 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+def _holiday(name: str, today: date) -> date | None:
+    """The next occurrence (today included) of a US holiday callers name."""
+
+    def on(year: int) -> date | None:
+        if name.startswith("thanksgiving"):
+            first = date(year, 11, 1)
+            return first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # 4th Thursday
+        fixed = {
+            "christmas eve": (12, 24),
+            "christmas": (12, 25),
+            "halloween": (10, 31),
+            "independence": (7, 4),
+            "the fourth of july": (7, 4),
+            "july 4th": (7, 4),
+            "valentine": (2, 14),
+            "new year's eve": (12, 31),
+            "new years eve": (12, 31),
+            "new year": (1, 1),
+        }
+        for key, (m, d) in fixed.items():
+            if name.startswith(key):
+                return date(year, m, d)
+        return None
+
+    found = on(today.year)
+    if found is not None and found < today:
+        found = on(today.year + 1)
+    return found
+
+
 _SMALL = {
     "a": 1,
     "one": 1,
@@ -227,7 +271,16 @@ class DateExtractor(Extractor):
         if kind == "week_from":
             n = _SMALL.get(g["n"].lower()) or int(g["n"])
             base = today + timedelta(days=1 if g["base"].lower() == "tomorrow" else 0)
-            return base + timedelta(weeks=n), None
+            unit = timedelta(weeks=1) if g["unit"].lower().startswith("week") else timedelta(days=1)
+            return base + n * unit, None
+        if kind == "holiday":
+            return _holiday(g["hol"].lower(), today), "holiday"
+        if kind == "numeric_dash":
+            if not ctx.expected:
+                return None, None  # "12-9" outside a date answer could be a score or a range
+            a, b = int(g["a"]), int(g["b"])
+            month, day = (a, b) if ctx.region.upper() in ("US", "CA", "PH") else (b, a)
+            return _month_day(today, month, day, None)
         if kind == "in_days":
             n = _SMALL.get(g["n"].lower()) or int(g["n"])
             return today + (

@@ -10,6 +10,7 @@ import re
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
+from flowagent.slots.spoken import number_from_words
 
 _TYPED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _AT = re.compile(r"\s+(?:at(?:\s+sign)?|@)\s+", re.I)
@@ -82,6 +83,24 @@ _LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]*[a-z0-9_])?$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 
+_NUMBER_RUN = re.compile(
+    r"\b(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred)\b\s*)+",
+    re.I,
+)
+
+
+def _number_words(text: str) -> str:
+    """ "lopez eighty eight" → "lopez 88": numbers spoken inside an address."""
+
+    def digits(m: re.Match[str]) -> str:
+        value = number_from_words(m.group(0).lower().split())
+        return m.group(0) if value is None else f"{value} "
+
+    return _NUMBER_RUN.sub(digits, text).strip()
+
+
 def _spoken_symbols(text: str) -> str:
     for pattern, symbol in _SYMBOLS:
         text = pattern.sub(symbol, text)
@@ -124,7 +143,8 @@ class EmailExtractor(Extractor):
             return None
         local_words.reverse()
         start = local_words[0].start()
-        local = _spoken_symbols(" ".join(w.group(0) for w in local_words)).replace(" ", "").lower()
+        spoken = _number_words(" ".join(w.group(0) for w in local_words))
+        local = _spoken_symbols(spoken).replace(" ", "").lower()
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
         domain_text = _spoken_symbols(after)

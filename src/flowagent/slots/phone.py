@@ -33,8 +33,9 @@ class PhoneExtractor(Extractor):
         out: list[Extraction] = []
         for run in digit_runs(text):
             found = self._read(run, region, ctx.expected)
-            if found is None or found.value is None:
-                # "at 2, 555 123 4567": a leading number belongs to something else
+            if (found is None or found.value is None) and not (found is not None and ctx.expected):
+                # "at 2, 555 123 4567": a leading number belongs to something else. In an
+                # answer to the phone question a wrong count is reported, not trimmed away.
                 for tail in run.suffixes():
                     shorter = self._read(tail, region, False)
                     if shorter is not None:
@@ -43,6 +44,17 @@ class PhoneExtractor(Extractor):
             if found is not None:
                 out.append(found)
         return out
+
+    @staticmethod
+    def _all_digits_used(digits: str, number: phonenumbers.PhoneNumber) -> bool:
+        """phonenumbers quietly drops stray digits; a caller's extra digit is an error."""
+        national = str(number.national_number)
+        if number.italian_leading_zero:
+            national = "0" * (number.number_of_leading_zeros or 1) + national
+        if not digits.endswith(national):
+            return False
+        prefix = digits[: len(digits) - len(national)]
+        return prefix in ("", str(number.country_code), "0", "1")  # trunk prefix or country code
 
     def _read(self, run: DigitRun, region: str, expected: bool) -> Extraction | None:
         digits = run.digits
@@ -58,7 +70,11 @@ class PhoneExtractor(Extractor):
                 phonenumbers.ValidationResult.IS_POSSIBLE,
                 phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
             ) and (
-                international or len(str(number.national_number)) >= (_national_length(region) or 0)
+                self._all_digits_used(digits, number)
+                and (
+                    international
+                    or len(str(number.national_number)) >= (_national_length(region) or 0)
+                )
             ):
                 e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                 return Extraction(e164, run.start, run.end)

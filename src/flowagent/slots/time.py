@@ -33,7 +33,8 @@ _MERIDIEM = (
     r"|at\s+night|tonight|this\s+morning|this\s+afternoon|this\s+evening|morning|afternoon|evening)"
 )
 _REL = (
-    r"(?P<rel>quarter|half|ten|five|twenty|twenty[\s-]five)\s+(?P<dir>past|after|to|till|before)\s+"
+    r"(?P<rel>quarter|half|ten|five|twenty|twenty[\s-]five|\d{1,2})\s+"
+    r"(?P<dir>past|after|to|till|before)\s+"
 )
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -130,15 +131,18 @@ class TimeExtractor(Extractor):
             h = _hour(g["h"])
             if h is None or h > 12:
                 return None
-            rel = g["rel"].lower().replace("-", " ")
-            minutes = {
+            rel = re.sub(r"\s+", " ", g["rel"].lower().replace("-", " "))
+            named = {
                 "quarter": 15,
                 "half": 30,
                 "ten": 10,
                 "five": 5,
                 "twenty": 20,
                 "twenty five": 25,
-            }[re.sub(r"\s+", " ", rel)]
+            }
+            minutes = int(rel) if rel.isdigit() else named[rel]
+            if not 0 < minutes < 60:
+                return None
             if g["dir"].lower() in ("to", "till", "before"):
                 h, minute = (h - 1) % 12 or 12, 60 - minutes
             else:
