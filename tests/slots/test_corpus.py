@@ -26,7 +26,7 @@ def test_the_corpus_has_at_least_500_utterances() -> None:
     assert sum(len(v) for v in RESULTS.values()) >= 500
 
 
-@pytest.mark.parametrize(("kind", "form"), sorted(RESULTS), ids=lambda v: str(v))
+@pytest.mark.parametrize(("kind", "form"), sorted(RESULTS), ids=str)
 def test_accuracy_target_holds(kind: str, form: str) -> None:
     outcomes = RESULTS[(kind, form)]
     accuracy = sum(outcomes) / len(outcomes)

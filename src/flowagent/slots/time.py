@@ -48,6 +48,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("packed", re.compile(rf"\b(?P<at>at\s+)?(?P<hm>\d{{3,4}})\s*{_MERIDIEM}", re.I)),
+    # "1430" / "930" alone as the answer to "what time?" (STT writes spoken times this way)
+    ("military", re.compile(r"^\s*(?:at\s+)?(?P<hm>\d{3,4})\s*[.!?]?\s*$", re.I)),
     (
         "spaced",
         re.compile(rf"\b(?P<at>at\s+)?(?P<h>\d{{1,2}})\s+(?P<m>[0-5]\d)\s*{_MERIDIEM}", re.I),
@@ -148,10 +150,14 @@ class TimeExtractor(Extractor):
             else:
                 minute = minutes
             return self._settle(h, minute, mer, m, ctx, strong=True)
-        if kind == "packed":
+        if kind in ("packed", "military"):
+            if kind == "military" and not ctx.expected:
+                return None
             hm = g["hm"]
             h, minute = int(hm[:-2]), int(hm[-2:])
-            return self._settle(h, minute, mer, m, ctx, strong=True) if minute < 60 else None
+            if minute >= 60 or h > 23:
+                return None
+            return self._settle(h, minute, mer, m, ctx, strong=True)
         if kind in ("hhmm", "spaced"):
             h, minute = int(g["h"]), int(g["m"])
             if minute >= 60 or h > 23:
