@@ -25,7 +25,10 @@ def blocks(language: str) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize(("where", "code"), blocks("python"), ids=lambda v: v if "#" in v else "")
+PYTHON_BLOCKS = blocks("python")
+
+
+@pytest.mark.parametrize(("where", "code"), PYTHON_BLOCKS, ids=[w for w, _ in PYTHON_BLOCKS])
 def test_python_blocks_run(where: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     exec(compile(code, where, "exec"), {"__name__": "__docs__"})
