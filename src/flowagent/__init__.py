@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flowagent.engine import Conversation
 from flowagent.errors import (
     ActionError,
@@ -23,6 +25,9 @@ from flowagent.flow import Flow, load_flow, load_flow_text
 from flowagent.turn import Turn
 
 __version__ = "0.1.0"
+
+# A library logs; the application decides where logs go (stdlib convention).
+logging.getLogger("flowagent").addHandler(logging.NullHandler())
 
 __all__ = [
     "ActionError",

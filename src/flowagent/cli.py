@@ -3,6 +3,11 @@
     flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
               [--store URL --id ID] [--log FILE [--log-pii]]   durable, observed
     flowagent stats LOG... [--json]                            metrics from event logs
+    flowagent check FLOW... [--json] [--strict]                static analysis, termination
+    flowagent graph FLOW [--format mermaid|dot] [-o FILE]      state diagram
+    flowagent test PATH... [--coverage]                        conversation test files
+    flowagent simulate FLOW [-n N] [--seed S] [--save DIR]     generated callers
+    flowagent schema [-o FILE]                                 JSON Schema of the format
     flowagent repl FLOW [--now ISO]                            interactive conversation
     flowagent voice FLOW [dev|console|start] ...               LiveKit voice worker (extra)
 
@@ -17,6 +22,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from flowagent.errors import FlowagentError
@@ -99,6 +105,50 @@ def build_parser() -> argparse.ArgumentParser:
     repl.add_argument("flow", help="the flow YAML file")
     repl.add_argument("--now", type=_iso, metavar="ISO", help="reference time for relative dates")
 
+    check = sub.add_parser(
+        "check",
+        help="static analysis and termination proof of a flow",
+        description="Unreachable states, traps, unused or uncollected slots, shared choice "
+        "synonyms, missing limits, and the most turns any conversation can take. Exit 1 on "
+        "errors (and on warnings with --strict).",
+    )
+    check.add_argument("flows", nargs="+", metavar="FLOW")
+    check.add_argument("--json", action="store_true", help="machine-readable findings")
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    graph = sub.add_parser("graph", help="draw the state diagram (Mermaid or Graphviz dot)")
+    graph.add_argument("flow")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    graph.add_argument("--commands", action="store_true", help="also draw global-command edges")
+    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+
+    test = sub.add_parser(
+        "test",
+        help="run conversation test files (*.flowtest.yaml)",
+        description="Run conversation tests: files, or directories searched for *.flowtest.yaml. "
+        "Exit 1 if any case fails.",
+    )
+    test.add_argument("paths", nargs="+", metavar="PATH")
+    test.add_argument("--coverage", action="store_true", help="report what the tests exercised")
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="run generated callers against a flow",
+        description="Cooperative, confused and adversarial callers built from the flow's slot "
+        "types: reports crashes, unended conversations, outcomes and coverage. Exit 1 on a crash "
+        "or an unended conversation.",
+    )
+    simulate.add_argument("flow")
+    simulate.add_argument("-n", "--conversations", type=int, default=1000)
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--now", type=_iso, metavar="ISO")
+    simulate.add_argument(
+        "--save", metavar="DIR", help="save runs that reached something new as test files"
+    )
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the flow format")
+    schema.add_argument("-o", "--output", metavar="FILE")
+
     voice = sub.add_parser(
         "voice",
         help="run the flow as a LiveKit voice agent (needs flowagent[livekit])",
@@ -125,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "stats":
             return _stats(args)
+        if args.command in _TOOLS:
+            return _TOOLS[args.command](args)
         if args.command == "repl":
             from flowagent.repl import run_repl
 
@@ -136,6 +188,83 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     parser.error(f"unknown command {args.command!r}")
     return EXIT_USAGE  # pragma: no cover - parser.error exits
+
+
+def _check(args: argparse.Namespace) -> int:
+    from flowagent.check import check_flow, format_report
+
+    reports = [check_flow(path) for path in args.flows]
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], indent=2))
+    else:
+        print("\n\n".join(format_report(r) for r in reports))
+    failed = any(r.errors or (args.strict and r.warnings) for r in reports)
+    return EXIT_FLOW if failed else EXIT_OK
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from flowagent.graph import to_dot, to_mermaid
+
+    compiled = load_flow(args.flow).compiled
+    text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
+    _write(text, args.output)
+    return EXIT_OK
+
+
+def _test(args: argparse.Namespace) -> int:
+    from flowagent.testing import Coverage, run_test_file
+
+    files: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        files += sorted(path.rglob("*.flowtest.yaml")) if path.is_dir() else [path]
+    if not files:
+        print("flowagent: no *.flowtest.yaml files found", file=sys.stderr)
+        return EXIT_USAGE
+    coverage = Coverage() if args.coverage else None
+    passed = failed = 0
+    for file in files:
+        for result in run_test_file(file, coverage):
+            if result.passed:
+                passed += 1
+            else:
+                failed += 1
+                print(result.report())
+    print(f"{passed} passed, {failed} failed")
+    if coverage is not None:
+        print(coverage.format())
+    return EXIT_FLOW if failed else EXIT_OK
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from flowagent.simulate import simulate
+
+    report = simulate(
+        load_flow(args.flow),
+        args.conversations,
+        args.seed,
+        args.now,
+        Path(args.save) if args.save else None,
+    )
+    print(report.format())
+    return EXIT_FLOW if report.crashes or report.unended else EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from flowagent.jsonschema import flow_schema_json
+
+    _write(flow_schema_json(), args.output)
+    return EXIT_OK
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+_TOOLS = {"check": _check, "graph": _graph, "test": _test, "simulate": _simulate, "schema": _schema}
 
 
 def _voice(argv: list[str]) -> int:

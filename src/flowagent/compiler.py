@@ -370,8 +370,15 @@ def _edges(spec: FlowSpec, states: dict[str, StateInfo], fallback: str | None) -
         no_match_to = st.on_max_no_match or limits.on_max_no_match or fallback
         no_input_to = st.on_max_no_input or limits.on_max_no_input or fallback
         turns_to = limits.on_max_turns or fallback
+        # A confirm state that sends failures to a retry state never reaches its own limit
+        # there: every failure moves to the retry state, and an answer resets the count.
+        dead_limit = (
+            st.kind == "confirm"
+            and bool(st.on_no_match)
+            and (st.max_no_match or limits.max_no_match) > 1
+        )
         for event, dest, label in (
-            ("no_match_limit", no_match_to, "too many failures"),
+            ("no_match_limit", None if dead_limit else no_match_to, "too many failures"),
             ("no_input_limit", no_input_to, "too many silences"),
             ("max_turns", turns_to, "turn limit"),
         ):

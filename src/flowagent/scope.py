@@ -100,8 +100,22 @@ class TurnScope:
     def fire(self, event: str) -> None:
         """Take the `event` edge out of the current state and enter where it leads."""
         ctx = self.ctx
+        machine = self.flow.machine
+        if (
+            ctx.retry_from is not None
+            and isinstance(self.behaviour, RetryState)
+            and event not in machine.events_from(ctx.state)
+            and event in machine.events_from(ctx.retry_from)
+        ):
+            # The retry state listens as the state the failure came from; when that state's
+            # logic moves on ("yes" to a confirmation), step back to it quietly first.
+            retry_state = ctx.state
+            back = machine.fire("resolved", ctx, ctx)
+            if back is not None:
+                self.path.append((retry_state, "resolved", back))
+                ctx.retry_from = None
         source = ctx.state
-        dest = self.flow.machine.fire(event, ctx, ctx)
+        dest = machine.fire(event, ctx, ctx)
         if dest is None:
             # The compiler guarantees the edges we fire; reaching this is a flowagent bug.
             # Never strand the caller: go to the fallback, or end.

@@ -1,0 +1,299 @@
+"""`flowagent check`: static analysis of a flow beyond schema validation, and a termination
+proof — before a caller hears it.
+
+Findings (each with file:line): load errors; unreachable states; states from which no end
+state can be reached (traps); slots collected but never used, or used but never collected;
+choice synonyms shared by two choices; listening states without a retry or silence limit.
+The termination proof states the most caller turns any conversation can take, and names the
+cycles that only `limits.max_turns` bounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flowagent.compiler import CompiledFlow
+from flowagent.errors import FlowDefinitionError
+from flowagent.flow import load_flow
+from flowagent.loader import Loc, LocatedDocument, read_yaml_file
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+_LIMIT_EVENTS = {"no_match_limit", "no_input_limit", "max_turns"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: str  # "error" | "warning"
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file or '<flow>'}:{self.line}" if self.line else (self.file or "<flow>")
+        return f"{where}: {self.severity}: [{self.code}] {self.message}"
+
+
+@dataclass(slots=True)
+class Termination:
+    bound: int | None  # most caller turns any conversation can take
+    structural_bound: int | None  # the bound the retry limits imply, if nothing else loops
+    unbounded_cycles: list[str] = field(default_factory=list)  # cycles only max_turns bounds
+
+
+@dataclass(slots=True)
+class CheckReport:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    termination: Termination | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "ok": not self.errors,
+            "findings": [asdict(f) for f in self.findings],
+            "termination": asdict(self.termination) if self.termination else None,
+        }
+
+
+def check_flow(path: str | Path) -> CheckReport:
+    report = CheckReport(str(path))
+    try:
+        flow = load_flow(path)
+    except FlowDefinitionError as err:
+        for p in err.problems:
+            report.findings.append(
+                Finding(
+                    "error",
+                    "load",
+                    p.message + (f" (hint: {p.hint})" if p.hint else ""),
+                    p.file,
+                    p.line,
+                    p.field,
+                )
+            )
+        return report
+    doc = read_yaml_file(path)
+    _Checker(flow.compiled, doc, report).run()
+    return report
+
+
+class _Checker:
+    def __init__(self, flow: CompiledFlow, doc: LocatedDocument, report: CheckReport) -> None:
+        self.flow = flow
+        self.doc = doc
+        self.report = report
+
+    def add(self, severity: str, code: str, loc: Loc, message: str) -> None:
+        line, _ = self.doc.where(loc)
+        field_name = ".".join(str(p) for p in loc)
+        self.report.findings.append(
+            Finding(severity, code, message, self.doc.file, line, field_name)
+        )
+
+    def run(self) -> None:
+        self.reachability()
+        self.slot_usage()
+        self.shared_synonyms()
+        self.limits()
+        self.report.termination = self.termination()
+
+    # --- graph -------------------------------------------------------------------------
+    def successors(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {s: set() for s in self.flow.states}
+        for e in self.flow.machine.edges:
+            out[e.source].add(e.dest)
+        return out
+
+    def reachability(self) -> None:
+        succ = self.successors()
+        seen = {self.flow.spec.start}
+        queue = deque(seen)
+        while queue:
+            for nxt in succ[queue.popleft()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        implicit = {c.to for c in self.flow.spec.commands.values() if c.to}
+        for name in self.flow.states:
+            if name not in seen and name not in implicit and (("states", name) in self.doc.lines):
+                self.add(
+                    "warning",
+                    "unreachable",
+                    ("states", name),
+                    f"state {name!r} can never be reached from {self.flow.spec.start!r}",
+                )
+        ends = {n for n, s in self.flow.states.items() if s.spec.kind == "end"}
+        for name in seen:
+            if name in ends:
+                continue
+            if not self._reaches(name, ends, succ):
+                self.add(
+                    "error",
+                    "trap",
+                    ("states", name),
+                    f"state {name!r} has no way to an end state:"
+                    " a caller who reaches it can never finish",
+                )
+
+    @staticmethod
+    def _reaches(start: str, targets: set[str], succ: dict[str, set[str]]) -> bool:
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            cur = queue.popleft()
+            if cur in targets:
+                return True
+            for nxt in succ[cur]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return False
+
+    # --- slots -------------------------------------------------------------------------
+    def slot_usage(self) -> None:
+        spec = self.flow.spec
+        used: set[str] = set()
+        texts: list[str] = []
+        for st in spec.states.values():
+            texts += [x for x in (st.say, st.prompt, st.help) if x] + list(st.reprompts)
+            for tr in st.transitions:
+                if tr.when is not None:
+                    w = tr.when
+                    used.update(w.filled_slots, w.missing_slots, w.equals or {}, w.one_of or {})
+        for name, slot in spec.slots.items():
+            for text in [slot.prompt, slot.help, slot.ack, slot.clarify, *slot.reprompts]:
+                if text:
+                    used.update(n for n in _PLACEHOLDER.findall(text) if n != name)
+        for text in texts:
+            used.update(_PLACEHOLDER.findall(text))
+        has_action = any(st.action for st in spec.states.values())
+        collected = set(self.flow.collectable_slots)
+        for name in spec.slots:
+            if name not in collected and name in used:
+                self.add(
+                    "warning",
+                    "never-collected",
+                    ("slots", name),
+                    f"slot {name!r} is used in a prompt or"
+                    " condition but no collect state asks for it",
+                )
+            elif name in collected and name not in used and not has_action:
+                self.add(
+                    "warning",
+                    "never-used",
+                    ("slots", name),
+                    f"slot {name!r} is collected but never used in a prompt, condition or action",
+                )
+            elif name not in collected and name not in used:
+                self.add(
+                    "warning",
+                    "unused-slot",
+                    ("slots", name),
+                    f"slot {name!r} is neither collected nor used",
+                )
+
+    def shared_synonyms(self) -> None:
+        for name, slot in self.flow.slots.items():
+            owners: dict[str, str] = {}
+            for key, synonyms in slot.options.get("choices", {}).items():
+                for phrase in {key.replace("_", " ").lower(), *(s.lower() for s in synonyms)}:
+                    other = owners.setdefault(phrase, key)
+                    if other != key:
+                        self.add(
+                            "warning",
+                            "shared-synonym",
+                            ("slots", name, "choices", key),
+                            f"synonym {phrase!r} belongs to both {other!r}"
+                            f" and {key!r}: callers saying it get {other!r}",
+                        )
+
+    def limits(self) -> None:
+        events_by_state: dict[str, set[str]] = {}
+        for e in self.flow.machine.edges:
+            events_by_state.setdefault(e.source, set()).add(e.event)
+        for name, info in self.flow.states.items():
+            if not info.behaviour.waits:
+                continue
+            events = events_by_state.get(name, set())
+            for event, what in (
+                ("no_match_limit", "failed answers"),
+                ("no_input_limit", "silences"),
+            ):
+                if event not in events:
+                    self.add(
+                        "error",
+                        "no-limit",
+                        ("states", name),
+                        f"state {name!r} has no limit on {what}: a caller could loop forever",
+                    )
+
+    # --- termination ---------------------------------------------------------------------
+    def termination(self) -> Termination:
+        spec = self.flow.spec
+        limits = spec.limits
+        cycles: list[str] = []
+        enabled = {
+            n
+            for n in ("repeat", "help", "hold", "start_over")
+            if spec.commands.get(n) is None or spec.commands[n].enabled
+        }
+        if enabled & {"repeat", "help", "hold"}:
+            cycles.append(
+                f"the {', '.join(sorted(enabled & {'repeat', 'help', 'hold'}))}"
+                " command(s) keep a conversation in place without counting a failure"
+            )
+        if "start_over" in enabled:
+            cycles.append(
+                f"start over returns to {spec.start!r} and forgets every slot and counter"
+            )
+        # Without those, each question fails at most max_no_match-1 times between silences,
+        # each silence streak is at most max_no_input-1 long, and confirmations are redone at
+        # most max_confirm_rejections times, each re-asking at most every question once.
+        questions = len(self.flow.collectable_slots) + sum(
+            1
+            for i in self.flow.states.values()
+            if i.spec.kind in ("confirm",) or (i.spec.kind == "say" and i.spec.wait)
+        )
+        per_question = limits.max_no_match * limits.max_no_input
+        confirms = sum(1 for i in self.flow.states.values() if i.spec.kind == "confirm")
+        rounds = 1 + (limits.max_confirm_rejections * 2 if confirms else 0)
+        structural = questions * per_question * rounds
+        bound = min(structural, limits.max_turns) if not cycles else limits.max_turns
+        return Termination(bound=bound, structural_bound=structural, unbounded_cycles=cycles)
+
+
+def format_report(report: CheckReport) -> str:
+    lines = [str(f) for f in report.findings]
+    t = report.termination
+    if t is not None:
+        lines.append(f"termination: every conversation ends within {t.bound} caller turns")
+        if t.unbounded_cycles:
+            lines.append(
+                f"  bounded only by limits.max_turns ({t.bound});"
+                " without it these cycles are unbounded:"
+            )
+            lines += [f"  - {c}" for c in t.unbounded_cycles]
+            lines.append(
+                "  (with those commands disabled the retry"
+                f" limits alone bound it at {t.structural_bound})"
+            )
+    verdict = "FAILED" if report.errors else "ok"
+    lines.append(
+        f"{report.file}: {verdict} — {len(report.errors)}"
+        f" error(s), {len(report.warnings)} warning(s)"
+    )
+    return "\n".join(lines)

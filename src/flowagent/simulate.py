@@ -1,0 +1,236 @@
+"""`flowagent simulate`: generated callers — cooperative, confused and adversarial — built
+from the flow's own slot types, run against the flow to find crashes, conversations that do
+not end, and branches no test reaches. Seeded, so every run can be replayed exactly;
+interesting runs (those that reach something new) can be saved as conversation test files.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flowagent.flow import Flow
+from flowagent.testing.coverage import Coverage
+
+_NAMES = ["Maria", "John Smith", "Ana", "Priya Patel", "Tom Lee", "Wei Chen", "Olga", "Sam O'Brien"]
+_DOMAINS = ["gmail dot com", "outlook dot com", "yahoo dot co dot uk", "example dot org"]
+_DATES = [
+    "tomorrow",
+    "Friday",
+    "next Tuesday",
+    "December 3rd",
+    "the 30th",
+    "Sunday",
+    "yesterday",
+    "a week from today",
+    "Wednesday the 2nd",
+    "12/9",
+]
+_TIMES = [
+    "2pm",
+    "10:30 in the morning",
+    "at 3",
+    "7 in the evening",
+    "noon",
+    "quarter past three",
+    "2.30",
+    "11am",
+    "at 2",
+]
+_YES = ["yes", "yeah that's right", "correct", "sounds good"]
+_NO = ["no", "nope", "not quite", "that's wrong"]
+_GARBAGE = [
+    "blorp",
+    "um",
+    "what",
+    "I don't know",
+    "banana",
+    "zzzz",
+    "",
+    "   ",
+    "🦷",
+    "{{ name }}",
+    "\x00\x1b[2J",
+    "x" * 600,
+    "asdf qwerty",
+]
+_COMMANDS = [
+    "can you repeat that",
+    "help",
+    "hold on",
+    "start over",
+    "I want to talk to a real person",
+    "never mind, cancel",
+]
+_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@dataclass(slots=True)
+class SimulationReport:
+    conversations: int = 0
+    crashes: list[str] = field(default_factory=list)
+    unended: list[int] = field(default_factory=list)  # seeds of conversations that did not end
+    outcomes: Counter[str] = field(default_factory=Counter)
+    turns: list[int] = field(default_factory=list)
+    saved: list[str] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
+
+    def format(self) -> str:
+        avg = sum(self.turns) / len(self.turns) if self.turns else 0
+        lines = [
+            f"conversations  {self.conversations}",
+            f"crashes        {len(self.crashes)}",
+            f"unended        {len(self.unended)}",
+            f"turns          average {avg:.1f}, max {max(self.turns, default=0)}",
+            "outcomes       " + ", ".join(f"{k} {v}" for k, v in self.outcomes.most_common()),
+        ]
+        lines += [f"  crash: {c}" for c in self.crashes[:10]]
+        lines.append(self.coverage.format())
+        if self.saved:
+            lines.append(f"saved {len(self.saved)} interesting runs: {', '.join(self.saved[:5])}")
+        return "\n".join(lines)
+
+
+class Caller:
+    """One generated caller: answers what is asked with probability `cooperation`, otherwise
+    says something valid for another slot, garbage, silence, a command or a correction."""
+
+    def __init__(self, flow: Flow, rng: random.Random, cooperation: float) -> None:
+        self.flow = flow
+        self.rng = rng
+        self.cooperation = cooperation
+
+    def value_for(self, slot: str) -> str:
+        info = self.flow.compiled.slots[slot]
+        kind = self.rng.choice(info.types)
+        r = self.rng
+        if kind == "date":
+            return r.choice(_DATES)
+        if kind == "time":
+            return r.choice(_TIMES)
+        if kind == "datetime":
+            return f"{r.choice(_DATES)} at {r.choice(_TIMES)}"
+        if kind == "phone":
+            digits = "".join(r.choice("0123456789") for _ in range(r.choice([10, 10, 10, 7, 12])))
+            digits = str(r.randint(2, 9)) + digits[1:]
+            if r.random() < 0.4:
+                return " ".join(_DIGITS[int(d)] for d in digits)
+            return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+        if kind == "email":
+            return f"{r.choice(_NAMES).split()[0].lower()} at {r.choice(_DOMAINS)}"
+        if kind == "name":
+            return r.choice(["", "my name is ", "this is ", "it's "]) + r.choice(_NAMES)
+        if kind == "choice":
+            choices = info.options.get("choices", {})
+            key = r.choice(list(choices)) if choices else "something"
+            options = [key.replace("_", " "), *choices.get(key, [])]
+            return str(r.choice(options))
+        if kind == "yesno":
+            return r.choice(_YES + _NO)
+        if kind == "number":
+            return str(r.randint(0, 30))
+        return r.choice(["nothing else", "please call before", "I have a bad knee"])
+
+    def say(self, expecting: str | None) -> str:
+        r = self.rng
+        slots = list(self.flow.compiled.collectable_slots)
+        roll = r.random()
+        if roll < self.cooperation:
+            if expecting == "confirmation":
+                return r.choice(_YES * 3 + _NO + [f"no, {self.value_for(r.choice(slots))}"])
+            if expecting == "change":
+                return (
+                    r.choice(slots).replace("_", " ")
+                    if r.random() < 0.7
+                    else self.value_for(r.choice(slots))
+                )
+            if expecting in self.flow.compiled.slots:
+                return self.value_for(expecting)
+            picks = r.sample(slots, k=min(len(slots), r.randint(1, 3)))
+            return ", ".join(self.value_for(s) for s in picks)  # over-informative
+        if roll < self.cooperation + 0.08 and slots:
+            return f"actually {self.value_for(r.choice(slots))}"
+        if roll < self.cooperation + 0.15:
+            return r.choice(_COMMANDS)
+        return r.choice(_GARBAGE)
+
+
+def simulate(
+    flow: Flow,
+    conversations: int = 1000,
+    seed: int = 0,
+    now: datetime | None = None,
+    save_dir: Path | None = None,
+) -> SimulationReport:
+    report = SimulationReport()
+    report.coverage.add_flow(flow)
+    key = flow.path or flow.name
+    for i in range(conversations):
+        rng = random.Random(seed * 1_000_003 + i)
+        caller = Caller(flow, rng, cooperation=rng.choice([0.95, 0.8, 0.6, 0.3]))
+        conv = flow.new_conversation(
+            now=now or datetime(2026, 11, 23, 10, 0), conversation_id=f"sim-{seed}-{i}"
+        )
+        before = _seen(report.coverage, key)
+        lines: list[str] = []
+        try:
+            turn = conv.start()
+            report.coverage.record(flow, turn)
+            for _ in range(flow.max_turns + 5):
+                if turn.ended:
+                    break
+                line = caller.say(turn.expecting)
+                lines.append(line)
+                turn = conv.handle(line)
+                report.coverage.record(flow, turn)
+        except Exception as err:  # the engine must never raise: report it, keep going
+            report.crashes.append(f"seed {seed} conversation {i}: {type(err).__name__}: {err}")
+            continue
+        report.conversations += 1
+        report.turns.append(conv.context.turns)
+        if not conv.ended:
+            report.unended.append(i)
+        report.outcomes[conv.outcome or "unended"] += 1
+        if save_dir is not None and _seen(report.coverage, key) > before:
+            report.saved.append(str(_save(flow, save_dir, f"sim-{seed}-{i}", lines, now)))
+    return report
+
+
+def _seen(coverage: Coverage, key: str) -> int:
+    c = coverage.flows[key]
+    return len(c.seen_edges) + len(c.seen_states) + len(c.seen_commands) + len(c.seen_rules)
+
+
+def _save(flow: Flow, directory: Path, name: str, lines: list[str], now: datetime | None) -> Path:
+    """Replay the run and write it as a conversation test pinning every turn's state."""
+    directory.mkdir(parents=True, exist_ok=True)
+    conv = flow.new_conversation(now=now or datetime(2026, 11, 23, 10, 0))
+    conv.start()
+    turns: list[dict[str, Any]] = []
+    for line in lines:
+        turn = conv.handle(line)
+        expect: dict[str, Any] = {"state": turn.state, "expecting": turn.expecting}
+        if turn.ended:
+            expect.update(ended=True, outcome=turn.outcome)
+        turns.append({"say": line, "expect": expect})
+    flow_path = Path(flow.path).resolve() if flow.path else Path(flow.name)
+    try:
+        rel = str(flow_path.relative_to(directory.resolve()))
+    except ValueError:
+        import os
+
+        rel = os.path.relpath(flow_path, directory.resolve())
+    doc = {
+        "flow": rel,
+        "now": (now or datetime(2026, 11, 23, 10, 0)).isoformat(timespec="minutes"),
+        "cases": [{"name": name, "turns": turns}],
+    }
+    path = directory / f"{name}.flowtest.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path

@@ -1,0 +1,53 @@
+"""pytest plugin (registered as the `flowagent` entry point): every `*.flowtest.yaml` file
+under the test paths is collected, one pytest item per case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flowagent.testing.runner import load_test_file, run_case
+
+SUFFIX = ".flowtest.yaml"
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.name.endswith(SUFFIX):
+        return FlowTestFile.from_parent(parent, path=file_path)
+    return None
+
+
+class FlowTestFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        test_file = load_test_file(self.path)
+        for case in test_file.cases:
+            yield FlowTestCase.from_parent(
+                self, name=str(case.get("name", "unnamed")), test_file=test_file, case=case
+            )
+
+
+class FlowTestCase(pytest.Item):
+    def __init__(self, *, test_file: Any, case: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.test_file = test_file
+        self.case = case
+
+    def runtest(self) -> None:
+        result = run_case(self.test_file, self.case)
+        if not result.passed:
+            raise FlowTestFailure(result.report())
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, FlowTestFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"conversation: {self.name}"
+
+
+class FlowTestFailure(AssertionError):
+    """A conversation case did not go as its file says."""
