@@ -229,6 +229,9 @@ class _Checker:
             if not info.behaviour.waits:
                 continue
             events = events_by_state.get(name, set())
+            retry = info.spec.on_no_match
+            if retry and "no_match_limit" in events_by_state.get(retry, set()):
+                events = events | {"no_match_limit"}  # its failures are limited in the retry state
             for event, what in (
                 ("no_match_limit", "failed answers"),
                 ("no_input_limit", "silences"),
