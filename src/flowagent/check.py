@@ -110,6 +110,15 @@ class _Checker:
         self.shared_synonyms()
         self.limits()
         self.report.termination = self.termination()
+        traps = [
+            f.field.split(".")[-1] for f in self.report.findings if f.code == "trap" and f.field
+        ]
+        if traps:  # a trap means no bound at all, whatever max_turns says
+            self.report.termination = Termination(
+                bound=None,
+                structural_bound=None,
+                unbounded_cycles=[f"no end state can be reached from {', '.join(sorted(traps))}"],
+            )
 
     # --- graph -------------------------------------------------------------------------
     def successors(self) -> dict[str, set[str]]:
@@ -282,7 +291,9 @@ class _Checker:
 def format_report(report: CheckReport) -> str:
     lines = [str(f) for f in report.findings]
     t = report.termination
-    if t is not None:
+    if t is not None and t.bound is None:
+        lines.append("termination: NOT proven — " + "; ".join(t.unbounded_cycles))
+    elif t is not None:
         lines.append(f"termination: every conversation ends within {t.bound} caller turns")
         if t.unbounded_cycles:
             lines.append(

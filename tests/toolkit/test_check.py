@@ -1,0 +1,71 @@
+"""`flowagent check` catches each kind of problem on a purpose-built broken flow, with the
+file and line, and proves termination for sound flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import APPOINTMENT, ROOT
+
+from flowagent.check import check_flow, format_report
+
+FLOWS = Path(__file__).parent / "flows"
+
+
+@pytest.mark.parametrize(
+    ("file", "code", "severity", "line", "words"),
+    [
+        ("unreachable.yaml", "unreachable", "warning", 17, "ORPHAN"),
+        ("trap.yaml", "trap", "error", 17, "no way to an end state"),
+        ("unknown_state.yaml", "load", "error", 11, "unknown state 'DONNE'"),
+        ("never_used.yaml", "never-used", "warning", 7, "'phone' is collected but never used"),
+        ("never_collected.yaml", "never-collected", "warning", 7, "'phone' is used"),
+        ("bad_placeholder.yaml", "load", "error", 14, "{{ nmae }}"),
+        ("shared_synonym.yaml", "shared-synonym", "warning", 12, "'checkup' belongs to both"),
+        ("no_limit.yaml", "no-limit", "error", 10, "no limit on silences"),
+    ],
+)
+def test_each_problem_is_caught_with_its_line(
+    file: str, code: str, severity: str, line: int, words: str
+) -> None:
+    report = check_flow(FLOWS / file)
+    hits = [f for f in report.findings if f.code == code and words in f.message]
+    assert hits, format_report(report)
+    assert hits[0].severity == severity
+    assert hits[0].line == line
+    assert hits[0].file is not None and hits[0].file.endswith(file)
+
+
+def test_the_reference_flow_is_clean_and_bounded() -> None:
+    report = check_flow(APPOINTMENT)
+    assert not report.errors and not report.warnings, format_report(report)
+    assert report.termination is not None
+    assert report.termination.bound == 40
+    assert any("start over" in c for c in report.termination.unbounded_cycles)
+
+
+def test_a_trap_means_no_termination_proof() -> None:
+    report = check_flow(FLOWS / "trap.yaml")
+    assert report.termination is not None and report.termination.bound is None
+    assert "NOT proven" in format_report(report)
+
+
+def test_disabling_the_looping_commands_gives_a_structural_bound(tmp_path: Path) -> None:
+    text = (
+        APPOINTMENT.read_text()
+        .replace(
+            "commands:\n",
+            "commands:\n  repeat: {enabled: false}\n  hold: {enabled: false}\n  start_over: {enabled: false}\n",
+        )
+        .replace("  help:\n    say: >-", "  help:\n    enabled: false\n    say: >-")
+    )
+    flow = tmp_path / "appointment.yaml"
+    flow.write_text(text)
+    (tmp_path / "appointment_actions.py").write_text(
+        (ROOT / "flows" / "appointment_actions.py").read_text()
+    )
+    report = check_flow(flow)
+    assert report.termination is not None
+    assert report.termination.unbounded_cycles == []
+    assert report.termination.bound == min(report.termination.structural_bound or 0, 40)
