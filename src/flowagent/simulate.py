@@ -113,6 +113,10 @@ class Caller:
         if kind == "date":
             return r.choice(_DATES)
         if kind == "time":
+            hours = self.flow.compiled.hours
+            if hours is not None and r.random() < 0.6:  # mostly times the business can take
+                hour = r.randint(hours.open.hour, max(hours.open.hour, hours.close.hour - 1))
+                return f"{hour % 12 or 12}{'pm' if hour >= 12 else 'am'}"
             return r.choice(_TIMES)
         if kind == "datetime":
             return f"{r.choice(_DATES)} at {r.choice(_TIMES)}"
@@ -134,7 +138,9 @@ class Caller:
         if kind == "yesno":
             return r.choice(_YES + _NO)
         if kind == "number":
-            return str(r.randint(0, 30))
+            bounds = next((rule.params for rule in info.rules if rule.name == "range"), {})
+            low, high = int(bounds.get("min", 0)), int(bounds.get("max", 30))
+            return str(r.randint(low, high) if r.random() < 0.9 else r.randint(0, 3 * high + 1))
         return r.choice(["nothing else", "please call before", "I have a bad knee"])
 
     def say(self, expecting: str | None) -> str:

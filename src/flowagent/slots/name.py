@@ -14,7 +14,8 @@ from flowagent.slots.spelling import spelled
 
 _CUE = re.compile(
     r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|this\s+is|it's|it\s+is|i'm|i\s+am|"
-    r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to)\s+",
+    r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to|"
+    r"(?:it's\s+|put\s+it\s+)?under(?:\s+the\s+name(?:\s+of)?)?|the\s+name\s+is)\s+",
     re.I,
 )
 _SPEAKING = re.compile(r"^\s*([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s+(?:speaking|here)\b", re.I)
@@ -64,7 +65,7 @@ _NOT_NAME = frozenset(
     am pm o'clock one two three four five six seven eight nine ten eleven twelve
     january february march april june july august september october november december
     regarding re reschedule cancel change help person human agent representative operator
-    first second last time date day number phone email address
+    first second last time date day number phone email address under table reservation
     """.split()  # noqa: SIM905
 )
 # Keyboard mashing and placeholder words typed into a REPL or test, never names.
