@@ -282,6 +282,7 @@ class Conversation:
             tuple(scope.path),
             scope.hold,
             tuple(scope.marks),
+            scope.interruptible,
         )
         self._last = turn
         if self._store is not None:
@@ -322,6 +323,7 @@ class Conversation:
         path: tuple[tuple[str, str, str], ...],
         hold: bool = False,
         marks: tuple[str, ...] = (),
+        interruptible: bool = True,
     ) -> Turn:
         ctx, flow = self._ctx, self._flow
         state = flow.states[ctx.state].spec
@@ -340,7 +342,7 @@ class Conversation:
             filled=filled,
             event=event,
             path=path,
-            interruptible=state.voice.interruptible,
+            interruptible=state.voice.interruptible and interruptible,
             no_input_timeout=state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
             hold=hold,
             marks=marks,

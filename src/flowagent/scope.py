@@ -44,6 +44,8 @@ class TurnScope:
         self.marks: list[str] = []  # what happened this turn, for coverage and logs
         self.event: str | None = None
         self.hold = False
+        # A reply passing through an uninterruptible state (a legal notice) is uninterruptible.
+        self.interruptible = True
         self.arrived_from_elsewhere = False
         self._entries = 0
 
@@ -140,7 +142,10 @@ class TurnScope:
             log.error("state entry loop", extra={"state": state})
             self.finish("error")
             return
-        self.flow.states[state].behaviour.enter(self)
+        info = self.flow.states[state]
+        if not info.spec.voice.interruptible:
+            self.interruptible = False
+        info.behaviour.enter(self)
 
     def resume(self) -> None:
         """Progress was made: continue where the conversation stands (back to the state a

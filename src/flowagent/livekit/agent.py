@@ -1,0 +1,240 @@
+"""`FlowAgent`: a flow as a LiveKit `Agent`.
+
+- speaks the greeting on entry, answers each final user transcript with the flow's reply
+  (through `FlowLLM`, so no model is needed), and ends the session after a final line;
+- silence: once the agent has finished speaking and the caller says nothing for the state's
+  `no_input_timeout`, the engine gets a no-input event; "hold on" pauses that timer until the
+  caller speaks again; speech the STT could not transcribe counts as a no-match;
+- barge-in: per state (`voice.interruptible`); a cut reply is marked in the history;
+- keypad: DTMF digits feed phone and number slots, `#` ends the entry;
+- a `handoff` outcome calls the host's hook with the slots so far (e.g. to transfer the call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from livekit.agents import Agent
+from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
+    ConversationItemAddedEvent,
+    SpeechCreatedEvent,
+    UserStateChangedEvent,
+    UserTranscriptionTimeoutEvent,
+)
+from livekit.agents.voice.speech_handle import SpeechHandle
+
+from flowagent.engine import Conversation
+from flowagent.flow import Flow
+from flowagent.livekit.llm import FlowLLM
+from flowagent.observe import EventSink
+from flowagent.slots.base import SlotValue
+from flowagent.store.base import ConversationStore
+from flowagent.turn import Turn
+
+log = logging.getLogger("flowagent.livekit")
+
+#: Called with the slots so far when a conversation ends in a handoff.
+HandoffHook = Callable[[dict[str, SlotValue]], Awaitable[None] | None]
+_DIGIT_TYPES = {"phone", "number"}
+
+
+class FlowAgent(Agent):
+    """A LiveKit agent driven by a flowagent flow. `agent.conversation` is the engine
+    conversation (state, slots, outcome) for the host application to read."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        now: datetime | None = None,
+        conversation: Conversation | None = None,
+        conversation_id: str | None = None,
+        store: ConversationStore | None = None,
+        sinks: Sequence[EventSink] = (),
+        on_handoff: HandoffHook | None = None,
+        end_session: bool = True,
+    ) -> None:
+        self.flow = flow
+        resumed = None
+        if conversation is None and store is not None and conversation_id:
+            resumed = flow.resume(conversation_id, store, sinks=sinks)  # a restarted job
+        self.conversation = (
+            conversation
+            or resumed
+            or flow.new_conversation(
+                now=now, conversation_id=conversation_id, store=store, sinks=sinks
+            )
+        )
+        self.on_handoff = on_handoff
+        self.end_session = end_session
+        self.last_turn: Turn | None = None
+        self.engine_ms: list[float] = []  # engine time per turn, for metrics
+        self._timer: asyncio.TimerHandle | None = None
+        self._holding = False
+        self._speech: SpeechHandle | None = None
+        self._dtmf = ""
+        self._ending = False
+        self._tasks: set[asyncio.Future[None]] = set()
+        super().__init__(instructions=f"flowagent flow {flow.name!r}", llm=FlowLLM(self._respond))
+
+    # --- lifecycle ---------------------------------------------------------------------
+    async def on_enter(self) -> None:
+        session = self.session
+        session.on("agent_state_changed", self._on_agent_state)
+        session.on("user_state_changed", self._on_user_state)
+        session.on("conversation_item_added", self._on_item)
+        session.on("speech_created", self._on_speech_created)
+        session.on("user_transcription_timeout", self._on_unheard)
+        self._watch_dtmf()
+        conv = self.conversation
+        turn = conv.current_turn() if conv.context.started else conv.start()
+        self._speak(turn)
+
+    async def on_exit(self) -> None:
+        self._cancel_timer()
+
+    # --- turns ---------------------------------------------------------------------------
+    async def _respond(self, text: str) -> str:
+        """FlowLLM's responder: one caller utterance in, the flow's reply out."""
+        self._cancel_timer()
+        self._holding = False
+        started = time.perf_counter()
+        turn = await self.conversation.handle_async(text)
+        self._record(turn, started)
+        if self._speech is not None:
+            self._speech.allow_interruptions = turn.interruptible
+            self._after(turn, self._speech)
+        else:
+            self._after(turn, None)
+        return turn.text
+
+    def _speak(self, turn: Turn) -> None:
+        if not turn.text:
+            self._after(turn, None)
+            return
+        handle = self.session.say(turn.text, allow_interruptions=turn.interruptible)
+        self._after(turn, handle)
+
+    def _record(self, turn: Turn, started: float) -> None:
+        elapsed = (time.perf_counter() - started) * 1e3
+        self.engine_ms.append(elapsed)
+        log.info(
+            "flow turn",
+            extra={
+                "flowagent": {
+                    "event": "voice_turn",
+                    "engine_ms": round(elapsed, 3),
+                    "state": turn.state,
+                    "conversation_id": self.conversation.conversation_id,
+                }
+            },
+        )
+
+    def _after(self, turn: Turn, handle: SpeechHandle | None) -> None:
+        self.last_turn = turn
+        self._holding = turn.hold
+        if turn.ended and not self._ending:
+            self._ending = True
+            if handle is None:
+                self._tasks.add(asyncio.ensure_future(self._finish(turn)))
+            else:
+                handle.add_done_callback(lambda _h: self._schedule_finish(turn))
+
+    def _schedule_finish(self, turn: Turn) -> None:
+        task = asyncio.ensure_future(self._finish(turn))
+        self._tasks.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._tasks.discard)
+
+    async def _finish(self, turn: Turn) -> None:
+        """The last line has been said: hand off if asked, then end the session."""
+        if turn.outcome == "handoff" and self.on_handoff is not None:
+            try:
+                result = self.on_handoff(dict(turn.slots))
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception("handoff hook failed")
+        if self.end_session:
+            self.session.shutdown(drain=True)
+
+    # --- silence, holds, unheard speech --------------------------------------------------
+    def _on_agent_state(self, ev: AgentStateChangedEvent) -> None:
+        if ev.new_state == "listening" and not self._holding and not self.conversation.ended:
+            timeout = (
+                self.last_turn.no_input_timeout
+                if self.last_turn
+                else self.flow.spec.limits.no_input_timeout
+            )
+            self._cancel_timer()
+            self._timer = asyncio.get_running_loop().call_later(timeout, self._silence)
+        elif ev.new_state in ("thinking", "speaking"):
+            self._cancel_timer()
+
+    def _on_user_state(self, ev: UserStateChangedEvent) -> None:
+        if ev.new_state == "speaking":
+            self._cancel_timer()
+            self._holding = False
+
+    def _silence(self) -> None:
+        self._timer = None
+        if self.conversation.ended or self._ending:
+            return
+        started = time.perf_counter()
+        turn = self.conversation.handle("")
+        self._record(turn, started)
+        self._speak(turn)
+
+    def _on_unheard(self, ev: UserTranscriptionTimeoutEvent) -> None:
+        """The caller spoke but the STT produced nothing: a no-match, not a silence."""
+        if self.conversation.ended:
+            return
+        started = time.perf_counter()
+        turn = self.conversation.no_match()
+        self._record(turn, started)
+        self._speak(turn)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    # --- barge-in ----------------------------------------------------------------------
+    def _on_speech_created(self, ev: SpeechCreatedEvent) -> None:
+        self._speech = ev.speech_handle
+
+    def _on_item(self, ev: ConversationItemAddedEvent) -> None:
+        item: Any = ev.item
+        if getattr(item, "role", None) == "assistant" and getattr(item, "interrupted", False):
+            self.conversation.mark_interrupted()
+
+    # --- keypad ------------------------------------------------------------------------
+    def handle_dtmf(self, digit: str) -> None:
+        """One keypad digit. Digits collect while a phone or number slot is asked; `#` sends
+        them to the flow as the caller's answer."""
+        turn = self.last_turn
+        if turn is None or turn.expecting_type not in _DIGIT_TYPES:
+            return
+        if digit == "#":
+            entry, self._dtmf = self._dtmf, ""
+            if entry:
+                self._cancel_timer()
+                self.session.generate_reply(user_input=entry)
+        elif digit.isdigit() or digit == "*":
+            self._cancel_timer()
+            self._dtmf += digit
+
+    def _watch_dtmf(self) -> None:
+        try:
+            from livekit.agents import get_job_context
+
+            room = get_job_context().room
+        except Exception:  # no job (tests, console): no keypad
+            return
+        room.on("sip_dtmf_received", lambda ev: self.handle_dtmf(str(getattr(ev, "digit", ""))))

