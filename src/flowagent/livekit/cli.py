@@ -103,7 +103,10 @@ def main(argv: list[str]) -> int:
 
     @server.rtc_session(agent_name=args.agent_name)
     async def entrypoint(ctx: JobContext) -> None:
-        session: AgentSession[Any] = AgentSession(stt=stt, tts=tts, vad=vad)
+        # transcription_timeout: speech the STT returns nothing for becomes a no-match.
+        session: AgentSession[Any] = AgentSession(
+            stt=stt, tts=tts, vad=vad, transcription_timeout=3.0
+        )
         agent = FlowAgent(flow, store=store, conversation_id=ctx.room.name or None, sinks=sinks)
         await session.start(agent, room=ctx.room)
 

@@ -144,6 +144,20 @@ class EspeakTTS(tts.TTS[Any]):
         return _EspeakStream(tts=self, input_text=text, conn_options=conn_options)
 
 
+def _wav_payload(data: bytes) -> bytes:
+    """The PCM samples of a WAV byte string (espeak-ng streams one with a placeholder
+    length, so the `wave` module cannot read it); raw PCM is returned as it is."""
+    if data[:4] != b"RIFF":
+        return data
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if chunk == b"data":
+            return data[pos + 8 :]
+        pos += 8 + size
+    return b""
+
+
 class _EspeakStream(tts.ChunkedStream):
     async def _run(self, output_emitter: tts.AudioEmitter) -> None:
         engine: EspeakTTS = self._tts  # type: ignore[assignment]
@@ -168,7 +182,7 @@ class _EspeakStream(tts.ChunkedStream):
             stderr=asyncio.subprocess.DEVNULL,
         )
         out, _ = await proc.communicate(stdin)
-        pcm = out[44:] if out[:4] == b"RIFF" else out  # espeak-ng writes a WAV header first
+        pcm = _wav_payload(out)
         output_emitter.initialize(
             request_id=uuid.uuid4().hex,
             sample_rate=engine.sample_rate,
