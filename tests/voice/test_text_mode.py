@@ -179,3 +179,23 @@ def test_uninterruptible_states_make_uninterruptible_speech() -> None:
             return [h.allow_interruptions for h in handles]
 
     assert asyncio.run(scenario())[0] is False
+
+
+def test_speech_without_a_transcript_is_a_no_match_not_a_silence() -> None:
+    from livekit.agents.voice.events import UserTranscriptionTimeoutEvent
+
+    async def scenario() -> FlowAgent:
+        async with AgentSession() as session:
+            agent = FlowAgent(FLOW, now=NOW, end_session=False)
+            await session.start(agent)
+            await say(session, "I need an appointment")
+            agent._on_unheard(
+                UserTranscriptionTimeoutEvent(speech_duration=1.2, vad_speech_started_at=0.0)
+            )
+            await asyncio.sleep(0.1)
+            return agent
+
+    agent = asyncio.run(scenario())
+    counters = agent.conversation.context.counters
+    assert counters.total_no_match == 1 and counters.total_no_input == 0
+    assert agent.last_turn is not None and agent.last_turn.event == "no_match"

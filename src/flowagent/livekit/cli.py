@@ -61,6 +61,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--log", metavar="FILE", help="append structured JSON events to FILE")
     p.add_argument("--agent-name", default="", help="LiveKit agent name for explicit dispatch")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="serve Prometheus metrics on PORT (pip install 'flowagent[metrics]')",
+    )
     return p
 
 
@@ -100,6 +106,19 @@ def main(argv: list[str]) -> int:
     server = AgentServer()
     store = open_store(args.store) if args.store else None
     sinks: list[Any] = [JsonlSink(args.log)] if args.log else []
+    if args.metrics_port:
+        try:
+            from prometheus_client import start_http_server
+
+            from flowagent.metrics import PrometheusSink
+        except ImportError:
+            print(
+                "flowagent voice: --metrics-port needs pip install 'flowagent[metrics]'",
+                file=sys.stderr,
+            )
+            return 1
+        sinks.append(PrometheusSink())
+        start_http_server(args.metrics_port)
 
     @server.rtc_session(agent_name=args.agent_name)
     async def entrypoint(ctx: JobContext) -> None:
