@@ -82,9 +82,19 @@ class LoopResult:
     tts_ttfb_ms: list[float] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     outcome: str | None = None
+    interruptions: int = 0
+    history: list[Any] = field(default_factory=list)
 
 
-async def run_loop(lines: list[str] = CALLER) -> LoopResult:
+async def run_loop(
+    lines: list[str] = CALLER,
+    *,
+    realtime: bool = False,
+    barge_in_after: float | None = None,
+    flow_path: Path | None = None,
+) -> LoopResult:
+    """Run a spoken call. With `barge_in_after`, the caller starts the first line that many
+    seconds into the greeting instead of waiting for it to end (needs `realtime`)."""
     from livekit import rtc
     from livekit.agents import AgentSession, metrics
     from livekit.agents.voice import io
@@ -107,6 +117,9 @@ async def run_loop(lines: list[str] = CALLER) -> LoopResult:
             return await queue.get()
 
     class CaptureOutput(io.AudioOutput):
+        """Captures the agent's audio. With `realtime`, it "plays" each segment for as long
+        as it lasts, so a caller can barge in; otherwise playback finishes at once."""
+
         def __init__(self) -> None:
             super().__init__(
                 label="capture",
@@ -114,12 +127,15 @@ async def run_loop(lines: list[str] = CALLER) -> LoopResult:
                 sample_rate=None,
             )
             self._started = False
+            self._playing: asyncio.Task[None] | None = None
+            self._play_start = 0.0
 
         async def capture_frame(self, frame: rtc.AudioFrame) -> None:
             await super().capture_frame(frame)
             if not self._started:
                 self._started = True
-                first_frame.append(time.perf_counter())
+                self._play_start = time.perf_counter()
+                first_frame.append(self._play_start)
                 self.on_playback_started(created_at=time.time())
             samples = np.frombuffer(frame.data, dtype=np.int16)
             target = int(len(samples) * RATE / frame.sample_rate)
@@ -133,21 +149,44 @@ async def run_loop(lines: list[str] = CALLER) -> LoopResult:
 
         def flush(self) -> None:
             super().flush()
-            if self._started:
+            if not self._started:
+                return
+            audio = np.concatenate(segment) if segment else np.zeros(0, np.int16)
+            result.agent_audio.append(audio)
+            segment.clear()
+            if realtime:
+                remaining = len(audio) / RATE - (time.perf_counter() - self._play_start)
+                self._playing = asyncio.ensure_future(
+                    self._play_out(max(0.0, remaining), len(audio) / RATE)
+                )
+            else:
+                self._started = False
+                self.on_playback_finished(playback_position=len(audio) / RATE, interrupted=False)
+
+        async def _play_out(self, seconds: float, duration: float) -> None:
+            await asyncio.sleep(seconds)
+            self._started = False
+            self._playing = None
+            self.on_playback_finished(playback_position=duration, interrupted=False)
+
+        def clear_buffer(self) -> None:
+            if not self._started:
+                return
+            if self._playing is not None:
+                self._playing.cancel()
+                self._playing = None
+            else:  # cut while still being synthesised: what was captured counts
                 result.agent_audio.append(
                     np.concatenate(segment) if segment else np.zeros(0, np.int16)
                 )
-                segment.clear()
-                self._started = False
-                self.on_playback_finished(playback_position=0.0, interrupted=False)
+            segment.clear()
+            self._started = False
+            result.interruptions += 1
+            self.on_playback_finished(
+                playback_position=time.perf_counter() - self._play_start, interrupted=True
+            )
 
-        def clear_buffer(self) -> None:
-            if self._started:
-                segment.clear()
-                self._started = False
-                self.on_playback_finished(playback_position=0.0, interrupted=True)
-
-    flow = flowagent.load_flow(HERE.parent / "flows" / "appointment.yaml")
+    flow = flowagent.load_flow(flow_path or HERE.parent / "flows" / "appointment.yaml")
     session: AgentSession[Any] = AgentSession(
         stt=WhisperSTT(), tts=EspeakTTS(speed=190), vad=silero.VAD.load()
     )
@@ -190,7 +229,11 @@ async def run_loop(lines: list[str] = CALLER) -> LoopResult:
                 await queue.put(rtc.AudioFrame(silence.tobytes(), RATE, 1, FRAME))
             await asyncio.sleep(0.05)
 
-    await wait_for(lambda: len(result.agent_audio) >= 1, 30)  # the greeting
+    if barge_in_after is None:
+        await wait_for(lambda: len(result.agent_audio) >= 1, 30)  # the greeting
+    else:
+        await wait_for(lambda: bool(first_frame), 30)  # the greeting has started playing
+        await asyncio.sleep(barge_in_after)
     for line in lines:
         heard_before = len(result.agent_audio)
         turns_before = agent.conversation.context.turns
@@ -210,6 +253,7 @@ async def run_loop(lines: list[str] = CALLER) -> LoopResult:
     result.engine_ms = list(agent.engine_ms)
     result.engine_cpu_ms = list(agent.engine_cpu_ms)
     result.slots = agent.conversation.slots
+    result.history = list(agent.conversation.context.history)
     result.outcome = agent.conversation.outcome
     await session.aclose()
     return result

@@ -174,10 +174,13 @@ class Conversation:
             self._guarded(scope, lambda: scope.fire("max_turns"))
         return self._finish(scope, clean)
 
-    def mark_interrupted(self) -> None:
-        """The caller barged in over the last agent reply: mark it cut in the history."""
+    def mark_interrupted(self, text: str | None = None) -> None:
+        """The caller barged in over an agent reply: mark it cut in the history — the last
+        reply, or the last one whose text starts like `text` (a voice channel may report
+        the cut after later turns were added)."""
+        probe = (text or "").strip()[:40]
         for entry in reversed(self._ctx.history):
-            if entry.role == "agent":
+            if entry.role == "agent" and (not probe or entry.text.startswith(probe)):
                 entry.interrupted = True
                 if self._store is not None:
                     self._save()

@@ -216,7 +216,7 @@ class FlowAgent(Agent):
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item: Any = ev.item
         if getattr(item, "role", None) == "assistant" and getattr(item, "interrupted", False):
-            self.conversation.mark_interrupted()
+            self.conversation.mark_interrupted(getattr(item, "text_content", None))
 
     # --- keypad ------------------------------------------------------------------------
     def handle_dtmf(self, digit: str) -> None:
