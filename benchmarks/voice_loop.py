@@ -36,6 +36,17 @@ CALLER = [
     "You can email me at maria at gmail dot com.",
     "Yes, that's right.",
 ]
+# How the caller answers each question, when a line was misheard and the agent asks again
+# (the tiny model sometimes hears "checkup" as "kakapon"): a caller answers what is asked.
+ANSWERS = {
+    "name": "Maria.",
+    "date": "Friday, please.",
+    "time": "At 2pm.",
+    "type": "A cleaning, please.",
+    "contact": "You can email me at maria at gmail dot com.",
+    "confirmation": "Yes, that's right.",
+    "change": "Yes, that's right.",
+}
 RATE = 16000
 FRAME = RATE // 100  # 10 ms frames
 
@@ -92,9 +103,13 @@ async def run_loop(
     realtime: bool = False,
     barge_in_after: float | None = None,
     flow_path: Path | None = None,
+    answer_questions: bool = False,
+    max_turns: int = 8,
 ) -> LoopResult:
     """Run a spoken call. With `barge_in_after`, the caller starts the first line that many
-    seconds into the greeting instead of waiting for it to end (needs `realtime`)."""
+    seconds into the greeting instead of waiting for it to end (needs `realtime`). With
+    `answer_questions`, after the scripted lines the caller keeps answering whatever the agent
+    asks, as a person would after being misheard."""
     from livekit import rtc
     from livekit.agents import AgentSession, metrics
     from livekit.agents.voice import io
@@ -234,7 +249,18 @@ async def run_loop(
     else:
         await wait_for(lambda: bool(first_frame), 30)  # the greeting has started playing
         await asyncio.sleep(barge_in_after)
-    for line in lines:
+    script = list(lines)
+    for _ in range(max_turns):
+        if script:
+            line = script.pop(0)
+        elif (
+            answer_questions
+            and agent.last_turn is not None
+            and agent.last_turn.expecting in ANSWERS
+        ):
+            line = ANSWERS[str(agent.last_turn.expecting)]
+        else:
+            break
         heard_before = len(result.agent_audio)
         turns_before = agent.conversation.context.turns
         await feed(speak(line), 0.0)
