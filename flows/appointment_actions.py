@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+
 class CalendarError(RuntimeError):
     """The (demo) calendar refused the booking."""
 

@@ -166,6 +166,7 @@ BASES: list[tuple[str, str, str, object]] = [
     ("email", "stt", "tom at gmail dot com.", "tom@gmail.com"),
     ("email", "stt", "anna at i cloud dot com", "anna@icloud.com"),
     ("email", "stt", "Mary underscore Ann at Yahoo dot co dot UK.", "mary_ann@yahoo.co.uk"),
+    ("email", "stt", "mariaatgmail.com", "maria@gmail.com"),
     # --- names ---------------------------------------------------------------------------
     ("name", "typed", "Maria", "Maria"),
     ("name", "typed", "John Smith", "John Smith"),

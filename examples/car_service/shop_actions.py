@@ -12,7 +12,9 @@ from typing import Any
 
 
 def _db() -> sqlite3.Connection:
-    path = os.environ.get("FLOWAGENT_EXAMPLES_DB") or str(Path(tempfile.gettempdir()) / "flowagent-examples.db")
+    path = os.environ.get("FLOWAGENT_EXAMPLES_DB") or str(
+        Path(tempfile.gettempdir()) / "flowagent-examples.db"
+    )
     conn = sqlite3.connect(path, timeout=30)
     conn.execute(
         "CREATE TABLE IF NOT EXISTS bookings (id INTEGER PRIMARY KEY, flow TEXT, details TEXT, "
@@ -24,6 +26,8 @@ def _db() -> sqlite3.Connection:
 def book_service(slots: dict[str, Any]) -> dict[str, str]:
     """Store the booking; the confirmation number is read out digit by digit."""
     with _db() as conn:
-        cursor = conn.execute("INSERT INTO bookings (flow, details) VALUES (?, ?)", ("car_service", json.dumps(slots)))
+        cursor = conn.execute(
+            "INSERT INTO bookings (flow, details) VALUES (?, ?)", ("car_service", json.dumps(slots))
+        )
         number = cursor.lastrowid or 0
     return {"reference": " ".join(f"{number:04d}")}

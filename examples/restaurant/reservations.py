@@ -13,7 +13,9 @@ from typing import Any
 
 def save(slots: dict[str, Any]) -> dict[str, str]:
     """Store the reservation; the number is read out digit by digit."""
-    path = os.environ.get("FLOWAGENT_EXAMPLES_DB") or str(Path(tempfile.gettempdir()) / "flowagent-examples.db")
+    path = os.environ.get("FLOWAGENT_EXAMPLES_DB") or str(
+        Path(tempfile.gettempdir()) / "flowagent-examples.db"
+    )
     with sqlite3.connect(path, timeout=30) as conn:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS reservations (id INTEGER PRIMARY KEY, details TEXT, "

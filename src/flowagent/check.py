@@ -1,11 +1,12 @@
 """`flowagent check`: static analysis of a flow beyond schema validation, and a termination
 proof — before a caller hears it.
 
-Findings (each with file:line): load errors; unreachable states; states from which no end
-state can be reached (traps); slots collected but never used, or used but never collected;
-choice synonyms shared by two choices; listening states without a retry or silence limit.
-The termination proof states the most caller turns any conversation can take, and names the
-cycles that only `limits.max_turns` bounds.
+Findings (each with file:line): load errors (the compiler's: unknown states, placeholders,
+keys…); unreachable states; states from which no end state can be reached (traps); loops of
+states that never wait for the caller; slots collected but never used, or used but never
+collected; choice synonyms shared by two choices; listening states without a retry or
+silence limit. The termination proof (`termination.py`) states the most caller turns any
+conversation can take, and names the cycles that only `limits.max_turns` bounds.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from flowagent.compiler import CompiledFlow
 from flowagent.errors import FlowDefinitionError
 from flowagent.flow import load_flow
 from flowagent.loader import Loc, LocatedDocument, read_yaml_file
+from flowagent.termination import Termination, prove_termination
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
-_LIMIT_EVENTS = {"no_match_limit", "no_input_limit", "max_turns"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +38,6 @@ class Finding:
     def __str__(self) -> str:
         where = f"{self.file or '<flow>'}:{self.line}" if self.line else (self.file or "<flow>")
         return f"{where}: {self.severity}: [{self.code}] {self.message}"
-
-
-@dataclass(slots=True)
-class Termination:
-    bound: int | None  # most caller turns any conversation can take
-    structural_bound: int | None  # the bound the retry limits imply, if nothing else loops
-    unbounded_cycles: list[str] = field(default_factory=list)  # cycles only max_turns bounds
 
 
 @dataclass(slots=True)
@@ -109,16 +103,19 @@ class _Checker:
         self.slot_usage()
         self.shared_synonyms()
         self.limits()
-        self.report.termination = self.termination()
-        traps = [
+        traps = sorted(
             f.field.split(".")[-1] for f in self.report.findings if f.code == "trap" and f.field
-        ]
-        if traps:  # a trap means no bound at all, whatever max_turns says
-            self.report.termination = Termination(
-                bound=None,
-                structural_bound=None,
-                unbounded_cycles=[f"no end state can be reached from {', '.join(sorted(traps))}"],
+        )
+        proof = prove_termination(self.flow, traps)
+        for loop in proof.transient_loops:
+            self.add(
+                "error",
+                "transient-loop",
+                ("states", loop[0]),
+                f"{' → '.join([*loop, loop[0]])} loops without waiting for the caller:"
+                " the engine stops it and ends the call as an error",
             )
+        self.report.termination = proof
 
     # --- graph -------------------------------------------------------------------------
     def successors(self) -> dict[str, set[str]]:
@@ -146,8 +143,8 @@ class _Checker:
                     f"state {name!r} can never be reached from {self.flow.spec.start!r}",
                 )
         ends = {n for n, s in self.flow.states.items() if s.spec.kind == "end"}
-        for name in seen:
-            if name in ends:
+        for name in self.flow.states:  # in file order, so reports are stable
+            if name not in seen or name in ends:
                 continue
             if not self._reaches(name, ends, succ):
                 self.add(
@@ -253,58 +250,27 @@ class _Checker:
                         f"state {name!r} has no limit on {what}: a caller could loop forever",
                     )
 
-    # --- termination ---------------------------------------------------------------------
-    def termination(self) -> Termination:
-        spec = self.flow.spec
-        limits = spec.limits
-        cycles: list[str] = []
-        enabled = {
-            n
-            for n in ("repeat", "help", "hold", "start_over")
-            if spec.commands.get(n) is None or spec.commands[n].enabled
-        }
-        if enabled & {"repeat", "help", "hold"}:
-            cycles.append(
-                f"the {', '.join(sorted(enabled & {'repeat', 'help', 'hold'}))}"
-                " command(s) keep a conversation in place without counting a failure"
-            )
-        if "start_over" in enabled:
-            cycles.append(
-                f"start over returns to {spec.start!r} and forgets every slot and counter"
-            )
-        # Without those, each question fails at most max_no_match-1 times between silences,
-        # each silence streak is at most max_no_input-1 long, and confirmations are redone at
-        # most max_confirm_rejections times, each re-asking at most every question once.
-        questions = len(self.flow.collectable_slots) + sum(
-            1
-            for i in self.flow.states.values()
-            if i.spec.kind in ("confirm",) or (i.spec.kind == "say" and i.spec.wait)
-        )
-        per_question = limits.max_no_match * limits.max_no_input
-        confirms = sum(1 for i in self.flow.states.values() if i.spec.kind == "confirm")
-        rounds = 1 + (limits.max_confirm_rejections * 2 if confirms else 0)
-        structural = questions * per_question * rounds
-        bound = min(structural, limits.max_turns) if not cycles else limits.max_turns
-        return Termination(bound=bound, structural_bound=structural, unbounded_cycles=cycles)
 
-
-def format_report(report: CheckReport) -> str:
+def format_report(report: CheckReport, verbose: bool = False) -> str:
+    """The findings, then the termination proof (`verbose`: how the structural bound adds up)."""
     lines = [str(f) for f in report.findings]
     t = report.termination
     if t is not None and t.bound is None:
         lines.append("termination: NOT proven — " + "; ".join(t.unbounded_cycles))
+    elif t is not None and t.unbounded_cycles:
+        lines.append(
+            f"termination: every conversation ends within {t.bound} caller turns"
+            " (limits.max_turns);\n  without that limit these cycles would be unbounded:"
+        )
+        lines += [f"  - {c}" for c in t.unbounded_cycles]
+        lines.append(f"  without those cycles the counters alone bound it at {t.structural_bound}")
     elif t is not None:
-        lines.append(f"termination: every conversation ends within {t.bound} caller turns")
-        if t.unbounded_cycles:
-            lines.append(
-                f"  bounded only by limits.max_turns ({t.bound});"
-                " without it these cycles are unbounded:"
-            )
-            lines += [f"  - {c}" for c in t.unbounded_cycles]
-            lines.append(
-                "  (with those commands disabled the retry"
-                f" limits alone bound it at {t.structural_bound})"
-            )
+        source = "limits.max_turns" if t.bound != t.structural_bound else "the counters"
+        lines.append(
+            f"termination: every conversation ends within {t.bound} caller turns ({source})"
+        )
+    if t is not None and t.breakdown and (verbose or not t.unbounded_cycles):
+        lines += [f"    {row}" for row in t.breakdown]
     verdict = "FAILED" if report.errors else "ok"
     lines.append(
         f"{report.file}: {verdict} — {len(report.errors)}"

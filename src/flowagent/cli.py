@@ -3,7 +3,7 @@
     flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
               [--store URL --id ID] [--log FILE [--log-pii]]   durable, observed
     flowagent stats LOG... [--json]                            metrics from event logs
-    flowagent check FLOW... [--json] [--strict]                static analysis, termination
+    flowagent check FLOW... [--json] [--strict] [-v]           static analysis, termination
     flowagent graph FLOW [--format mermaid|dot] [-o FILE]      state diagram
     flowagent test PATH... [--coverage]                        conversation test files
     flowagent simulate FLOW [-n N] [--seed S] [--save DIR]     generated callers
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -108,13 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="static analysis and termination proof of a flow",
-        description="Unreachable states, traps, unused or uncollected slots, shared choice "
-        "synonyms, missing limits, and the most turns any conversation can take. Exit 1 on "
-        "errors (and on warnings with --strict).",
+        description="Unreachable states, traps, loops that never wait, unused or uncollected "
+        "slots, shared choice synonyms, missing limits, and the most turns any conversation can "
+        "take (or the cycles only max_turns bounds). Exit 1 on errors (and on warnings with "
+        "--strict).",
     )
     check.add_argument("flows", nargs="+", metavar="FLOW")
     check.add_argument("--json", action="store_true", help="machine-readable findings")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="show how the termination bound adds up"
+    )
 
     graph = sub.add_parser("graph", help="draw the state diagram (Mermaid or Graphviz dot)")
     graph.add_argument("flow")
@@ -186,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FLOW
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `flowagent simulate … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     parser.error(f"unknown command {args.command!r}")
     return EXIT_USAGE  # pragma: no cover - parser.error exits
 
@@ -197,7 +205,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
-        print("\n\n".join(format_report(r) for r in reports))
+        print("\n\n".join(format_report(r, args.verbose) for r in reports))
     failed = any(r.errors or (args.strict and r.warnings) for r in reports)
     return EXIT_FLOW if failed else EXIT_OK
 

@@ -31,6 +31,8 @@ _DATES = [
     "a week from today",
     "Wednesday the 2nd",
     "12/9",
+    "March 15",
+    "next year",
 ]
 _TIMES = [
     "2pm",
@@ -97,14 +99,26 @@ class SimulationReport:
         return "\n".join(lines)
 
 
+_STALLS = ["can you repeat that", "help", "hold on", "what can I say"]
+
+
 class Caller:
     """One generated caller: answers what is asked with probability `cooperation`, otherwise
-    says something valid for another slot, garbage, silence, a command or a correction."""
+    says something valid for another slot, garbage, silence, a command or a correction.
 
-    def __init__(self, flow: Flow, rng: random.Random, cooperation: float) -> None:
+    `mode` adds two adversaries a fixed mix misses: a `flaky` caller who goes silent for good
+    (the no-input limits), and a `stalling` one who only asks for repeats and help (the turn
+    limit) — each from a random turn on."""
+
+    def __init__(
+        self, flow: Flow, rng: random.Random, cooperation: float, mode: str = "normal"
+    ) -> None:
         self.flow = flow
         self.rng = rng
         self.cooperation = cooperation
+        self.mode = mode
+        self.switch_at = rng.randint(0, 12)
+        self.turn = 0
 
     def value_for(self, slot: str) -> str:
         info = self.flow.compiled.slots[slot]
@@ -120,6 +134,10 @@ class Caller:
             return r.choice(_TIMES)
         if kind == "datetime":
             return f"{r.choice(_DATES)} at {r.choice(_TIMES)}"
+        if kind == "phone" and r.random() < 0.1:
+            return r.choice(["000 000 0000", "555 12", "555 123 4567 8910 222"])
+        if kind == "email" and r.random() < 0.2:
+            return f"{r.choice(_NAMES).split()[0].lower()} at gmail"  # no domain ending
         if kind == "phone":
             digits = "".join(r.choice("0123456789") for _ in range(r.choice([10, 10, 10, 7, 12])))
             digits = str(r.randint(2, 9)) + digits[1:]
@@ -145,6 +163,9 @@ class Caller:
 
     def say(self, expecting: str | None) -> str:
         r = self.rng
+        self.turn += 1
+        if self.mode != "normal" and self.turn > self.switch_at:
+            return "" if self.mode == "flaky" else r.choice(_STALLS)
         slots = list(self.flow.compiled.collectable_slots)
         roll = r.random()
         if roll < self.cooperation:
@@ -179,7 +200,9 @@ def simulate(
     key = flow.path or flow.name
     for i in range(conversations):
         rng = random.Random(seed * 1_000_003 + i)
-        caller = Caller(flow, rng, cooperation=rng.choice([0.95, 0.8, 0.6, 0.3]))
+        roll = rng.random()
+        mode = "flaky" if roll < 0.04 else "stalling" if roll < 0.07 else "normal"
+        caller = Caller(flow, rng, rng.choice([0.95, 0.8, 0.6, 0.3]), mode)
         conv = flow.new_conversation(
             now=now or datetime(2026, 11, 23, 10, 0), conversation_id=f"sim-{seed}-{i}"
         )
@@ -193,8 +216,9 @@ def simulate(
                     break
                 line = caller.say(turn.expecting)
                 lines.append(line)
+                answering = conv.context.state
                 turn = conv.handle(line)
-                report.coverage.record(flow, turn)
+                report.coverage.record(flow, turn, answering)
         except Exception as err:  # the engine must never raise: report it, keep going
             report.crashes.append(f"seed {seed} conversation {i}: {type(err).__name__}: {err}")
             continue
@@ -209,8 +233,7 @@ def simulate(
 
 
 def _seen(coverage: Coverage, key: str) -> int:
-    c = coverage.flows[key]
-    return len(c.seen_edges) + len(c.seen_states) + len(c.seen_commands) + len(c.seen_rules)
+    return sum(len(seen) for seen in coverage.flows[key].seen.values())
 
 
 def _save(flow: Flow, directory: Path, name: str, lines: list[str], now: datetime | None) -> Path:

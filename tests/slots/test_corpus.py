@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
+# The benchmarks are scripts, not a package: import them by path (works under plain `pytest`).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from extraction import evaluate, load_corpus
 
 RESULTS = evaluate(load_corpus())

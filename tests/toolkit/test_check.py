@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import APPOINTMENT, ROOT
+from tests.conftest import APPOINTMENT
 
 from flowagent.check import check_flow, format_report
 
@@ -49,23 +49,3 @@ def test_a_trap_means_no_termination_proof() -> None:
     report = check_flow(FLOWS / "trap.yaml")
     assert report.termination is not None and report.termination.bound is None
     assert "NOT proven" in format_report(report)
-
-
-def test_disabling_the_looping_commands_gives_a_structural_bound(tmp_path: Path) -> None:
-    text = (
-        APPOINTMENT.read_text()
-        .replace(
-            "commands:\n",
-            "commands:\n  repeat: {enabled: false}\n  hold: {enabled: false}\n  start_over: {enabled: false}\n",
-        )
-        .replace("  help:\n    say: >-", "  help:\n    enabled: false\n    say: >-")
-    )
-    flow = tmp_path / "appointment.yaml"
-    flow.write_text(text)
-    (tmp_path / "appointment_actions.py").write_text(
-        (ROOT / "flows" / "appointment_actions.py").read_text()
-    )
-    report = check_flow(flow)
-    assert report.termination is not None
-    assert report.termination.unbounded_cycles == []
-    assert report.termination.bound == min(report.termination.structural_bound or 0, 40)

@@ -73,6 +73,7 @@ def test_flowagent_test_passes_the_reference_tests_with_full_coverage() -> None:
     assert "0 failed" in result.stdout
     assert "states                10/10  100.0%" in result.stdout
     assert "transitions           35/35  100.0%" in result.stdout
+    assert "never:" not in result.stdout  # every command, message and branch too
 
 
 def test_a_failing_conversation_test_shows_the_dialogue_and_exits_1(tmp_path: Path) -> None:

@@ -82,7 +82,13 @@ class Extraction:
         return self.value is not None and not self.negated
 
 
-_NEGATION_BEFORE = re.compile(r"\b(?:not|isn'?t|n't)\s+(?:on\s+|at\s+|the\s+|a\s+|for\s+)?$", re.I)
+# "not Tuesday", "isn't 555…", and the value a caller sets aside: "Wednesday instead of
+# Tuesday", "3pm rather than 2", "any day except Friday".
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:not|isn'?t|n't|instead\s+of|rather\s+than|other\s+than|except(?:\s+for)?"
+    r"|better\s+than)\s+(?:on\s+|at\s+|the\s+|a\s+|for\s+)?$",
+    re.I,
+)
 
 
 def mark_negations(text: str, found: list[Extraction]) -> list[Extraction]:

@@ -26,21 +26,25 @@ def _stem(word: str) -> str:
     return word
 
 
-def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(_stem(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
+def _words(text: str) -> list[tuple[str, int, int, str]]:
+    """(stem, start, end, word) per word."""
+    return [
+        (_stem(m.group(0)), m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text.lower())
+    ]
 
 
 @lru_cache(maxsize=256)
 def _phrases(
     choices: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(key, stemmed words) per synonym, longest first, so "follow up visit" beats "visit"."""
-    out: list[tuple[str, tuple[str, ...]]] = []
+) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """(key, stemmed words, plain words) per synonym, longest first, so "follow up visit"
+    beats "visit"."""
+    out: list[tuple[str, tuple[str, ...], str]] = []
     for key, synonyms in choices:
         for phrase in (key.replace("_", " "), *synonyms):
-            words = tuple(_stem(w) for w in _WORD.findall(phrase.lower()))
-            if words:
-                out.append((key, words))
+            plain = _WORD.findall(phrase.lower())
+            if plain:
+                out.append((key, tuple(_stem(w) for w in plain), " ".join(plain)))
     out.sort(key=lambda p: -sum(len(w) for w in p[1]))
     return tuple(out)
 
@@ -66,10 +70,11 @@ class ChoiceExtractor(Extractor):
         words = _words(text)
         if not words:
             return []
-        tokens = [w for w, _, _ in words]
+        tokens = [w[0] for w in words]
+        plain = [w[3] for w in words]
         out: list[Extraction] = []
         used: set[int] = set()
-        for key, phrase in phrases:  # exact (stemmed) matches, longest phrase first
+        for key, phrase, _ in phrases:  # exact (stemmed) matches, longest phrase first
             n = len(phrase)
             for i in range(len(tokens) - n + 1):
                 if tuple(tokens[i : i + n]) == phrase and not used & set(range(i, i + n)):
@@ -79,20 +84,33 @@ class ChoiceExtractor(Extractor):
             return out
         threshold = float(ctx.options.get("fuzzy", 0.84))
         best: tuple[float, str, int, int] | None = None
-        for key, phrase in phrases:
-            target = " ".join(phrase)
+        for key, phrase, plain_phrase in phrases:
             n = len(phrase)
-            for size in {n, n + 1, max(1, n - 1)}:  # STT splits and joins words
-                for i in range(len(tokens) - size + 1):
-                    window = " ".join(tokens[i : i + size])
-                    if abs(len(window) - len(target)) > 3:
-                        continue
-                    matcher = SequenceMatcher(None, window, target)
-                    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                        continue
-                    score = matcher.ratio()
-                    if score >= threshold and (best is None or score > best[0]):
-                        best = (score, key, words[i][1], words[i + size - 1][2])
+            sizes = {n, n + 1, max(1, n - 1)}  # STT splits and joins words
+            # Stems match inflections; plain words keep the letters a stem cuts off
+            # ("cleening" is "cleen" + "ing": close to "cleaning", not to "clean").
+            pairs = [(" ".join(phrase), tokens)]
+            if plain_phrase != pairs[0][0]:
+                pairs.append((plain_phrase, plain))
+            for target, seq in pairs:
+                matcher: SequenceMatcher[str] | None = None  # built only if a window is close
+                for size in sizes:
+                    for i in range(len(seq) - size + 1):
+                        window = " ".join(seq[i : i + size])
+                        # Cheap filters first: similar length, and the same first letter
+                        # (STT misspells inside a word: "chekup", "folow up", "consultaion").
+                        if abs(len(window) - len(target)) > 3 or window[0] != target[0]:
+                            continue
+                        if matcher is None:
+                            matcher = SequenceMatcher(None, "", target, autojunk=False)
+                        matcher.set_seq1(window)
+                        if matcher.real_quick_ratio() < threshold:
+                            continue
+                        if matcher.quick_ratio() < threshold:
+                            continue
+                        score = matcher.ratio()
+                        if score >= threshold and (best is None or score > best[0]):
+                            best = (score, key, words[i][1], words[i + size - 1][2])
         if best is not None:
             return [Extraction(best[1], best[2], best[3], rule=f"fuzzy:{best[0]:.2f}")]
         return []

@@ -1,11 +1,14 @@
 """Dates as callers say them, resolved against `now` and preferring the future.
 
 Understands absolute dates ("December 3rd", "the 3rd of December", "12/9", "2026-12-09",
-"the 30th"), relative ones ("today", "tomorrow", "the day after tomorrow", "this Friday",
-"next Tuesday", "next week on Tuesday", "a week from today", "in 3 days"), and weekday plus
-day ("Wednesday the 2nd"). Each value says which rule settled what the words left open
+"the 30th", "Thirtieth."), relative ones ("today", "tomorrow", "the day after tomorrow",
+"this Friday", "next Tuesday", "next week on Tuesday", "a week from Friday", "in a couple of
+days"), weekday plus day ("Wednesday the 2nd"), "the first Monday in January", and holidays
+("the day after Thanksgiving"). Each value says which rule settled what the words left open
 (`Extraction.rule`): `upcoming-weekday`, `next-week`, `next-year`, `next-month`,
-`weekday-date`. dateparser is only consulted for month-name forms these rules do not cover.
+`weekday-date`, `holiday`, `dateparser`. A month and day that do not exist ("February 30th")
+are reported as `problem="date_invalid"` when a date was asked for. dateparser is consulted
+only for the few words around a month name these rules could not read (see `_MAYBE_DATE`).
 """
 
 from __future__ import annotations
@@ -14,40 +17,22 @@ import re
 from datetime import date, timedelta
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.calendar_rules import (
+    MONTHS,
+    holiday,
+    month_day,
+    nth_weekday,
+    safe_date,
+    upcoming,
+    weekday_index,
+)
 from flowagent.slots.registry import register
 from flowagent.slots.spoken import ORDINALS, TENS, UNITS
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WD = (
     r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
     r"|sat(?:urday)?|sun(?:day)?)"
 )
-MONTHS = {
-    "jan": 1,
-    "january": 1,
-    "feb": 2,
-    "february": 2,
-    "mar": 3,
-    "march": 3,
-    "apr": 4,
-    "april": 4,
-    "may": 5,
-    "jun": 6,
-    "june": 6,
-    "jul": 7,
-    "july": 7,
-    "aug": 8,
-    "august": 8,
-    "sep": 9,
-    "sept": 9,
-    "september": 9,
-    "oct": 10,
-    "october": 10,
-    "nov": 11,
-    "november": 11,
-    "dec": 12,
-    "december": 12,
-}
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -62,11 +47,28 @@ _DAY = (
 )
 _YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
 
+_FULL_WD = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_COUNT = (
+    r"a\s+couple(?:\s+of)?|couple(?:\s+of)?|a|one|two|three|four|five|six|seven|ten|fourteen"
+    r"|\d{1,2}"
+)
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "nth_weekday",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+{_WD}"
+            rf"\s+(?:in|of)\s+{_MONTH}",
+            re.I,
+        ),
+    ),
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("numeric", re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?\b")),
-    ("month_day", re.compile(rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR}\b", re.I)),
-    ("day_of_month", re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
+    ("month_day", re.compile(rf"\b{_MONTH},?\s+(?:the\s+)?{_DAY}{_YEAR}\b", re.I)),
+    (
+        "day_of_month",
+        re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:day\s+)?(?:of\s+)?{_MONTH}{_YEAR}\b", re.I),
+    ),
     (
         "weekday_the_day",
         re.compile(rf"\b{_WD}\s+(?:the\s+)?{_DAY}\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:))", re.I),
@@ -74,17 +76,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "week_from",
         re.compile(
-            r"\b(?P<n>a|one|two|three|four|five|six|seven|ten|\d{1,2})\s+(?P<unit>days?|weeks?)"
-            r"\s+from\s+(?P<base>today|now|tomorrow)\b",
+            rf"\b(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?)"
+            rf"\s+from\s+(?P<base>today|now|tomorrow|{_FULL_WD})\b",
             re.I,
         ),
     ),
     (
         "holiday",
         re.compile(
-            r"\b(?P<hol>thanksgiving|christmas\s+eve|christmas(?:\s+day)?|new\s+year'?s\s+eve"
+            r"\b(?P<shift>(?:the\s+)?day\s+(?:after|before)\s+)?(?P<hol>thanksgiving|christmas\s+eve|christmas(?:\s+day)?|new\s+year'?s\s+eve"
             r"|new\s+year'?s(?:\s+day)?|halloween|valentine'?s(?:\s+day)?|independence\s+day"
-            r"|the\s+fourth\s+of\s+july|july\s+4th)\b",
+            r"|the\s+fourth\s+of\s+july|july\s+4th|st\.?\s+patrick'?s(?:\s+day)?"
+            r"|saint\s+patrick'?s(?:\s+day)?|memorial\s+day|labor\s+day"
+            r"|veterans'?\s+day)\b",
             re.I,
         ),
     ),
@@ -92,7 +96,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "in_days",
         re.compile(
-            r"\bin\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten|fourteen)\s+(?P<unit>days?|weeks?)\b",
+            rf"\bin\s+(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?)\b",
             re.I,
         ),
     ),
@@ -111,44 +115,43 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "the_day",
         re.compile(
-            rf"\b(?P<on>on\s+)?the\s+{_DAY}\b(?!\s+(?:of\s+)?{_MONTH})(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:|\d))",
+            rf"\b(?P<on>(?:on|for|to|by|until|said|meant|make\s+it|make\s+that)\s+)?the\s+{_DAY}\b(?!\s+(?:day\s+)?(?:of\s+)?{_MONTH})"
+            r"(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|:|\d))"
+            r"(?!\s+(?:time|floor|one|person|place|option|street|st|avenue|ave|grade|row)\b)",
+            re.I,
+        ),
+    ),
+    # "Thirtieth." as the whole answer to "which day?": an ordinal alone, no "the".
+    (
+        "bare_ordinal",
+        re.compile(
+            rf"^\W*(?:(?:uh|um|er)\W+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)"
+            rf"|(?:(?:twenty|thirty)[\s-])?(?:{_ORD_WORDS}))\W*$",
             re.I,
         ),
     ),
 ]
 
 
-def _holiday(name: str, today: date) -> date | None:
-    """The next occurrence (today included) of a US holiday callers name."""
-
-    def on(year: int) -> date | None:
-        if name.startswith("thanksgiving"):
-            first = date(year, 11, 1)
-            return first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # 4th Thursday
-        fixed = {
-            "christmas eve": (12, 24),
-            "christmas": (12, 25),
-            "halloween": (10, 31),
-            "independence": (7, 4),
-            "the fourth of july": (7, 4),
-            "july 4th": (7, 4),
-            "valentine": (2, 14),
-            "new year's eve": (12, 31),
-            "new years eve": (12, 31),
-            "new year": (1, 1),
-        }
-        for key, (m, d) in fixed.items():
-            if name.startswith(key):
-                return date(year, m, d)
-        return None
-
-    found = on(today.year)
-    if found is not None and found < today:
-        found = on(today.year + 1)
-    return found
+# The slow dateparser path runs only for an answer that names a month (as a whole word, not
+# "maybe" or "doctor") within three words of a day number or ordinal: nothing else can be a
+# date these rules missed and dateparser finds, and each call costs ~35 ms.
+_MONTH_IN = re.compile(_MONTH.replace("(?P<mon>", "(?:"), re.I)
+_NEAR = r"(?:\W+\w+){0,2}\W+"
+_DAYISH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORD_WORDS})"
+_MAYBE_DATE = re.compile(
+    rf"\b{_MONTH}(?!\w){_NEAR}{_DAYISH}\b|\b{_DAYISH}{_NEAR}{_MONTH}(?!\w)".replace(
+        "(?P<mon>", "(?:"
+    ),
+    re.I,
+)
 
 
 _SMALL = {
+    "a couple of": 2,
+    "a couple": 2,
+    "couple of": 2,
+    "couple": 2,
     "a": 1,
     "one": 1,
     "two": 2,
@@ -162,8 +165,9 @@ _SMALL = {
 }
 
 
-def _weekday(word: str) -> int:
-    return next(i for i, name in enumerate(WEEKDAYS) if name.startswith(word.lower()[:3]))
+def _count(word: str) -> int:
+    low = re.sub(r"\s+", " ", word.lower())
+    return _SMALL[low] if low in _SMALL else int(low)
 
 
 def _day_number(text: str) -> int | None:
@@ -186,24 +190,6 @@ def _day_number(text: str) -> int | None:
     return total or None
 
 
-def _safe(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _month_day(
-    today: date, month: int, day: int, year: int | None
-) -> tuple[date | None, str | None]:
-    if year is not None:
-        return _safe(year, month, day), None
-    found = _safe(today.year, month, day)
-    if found is not None and found < today:
-        return _safe(today.year + 1, month, day), "next-year"
-    return found, None
-
-
 @register("date")
 class DateExtractor(Extractor):
     """Finds dates; see the module docstring for what it understands."""
@@ -218,16 +204,25 @@ class DateExtractor(Extractor):
         def free(a: int, b: int) -> bool:
             return all(b <= s or a >= e for s, e in taken)
 
+        no_such_day: re.Match[str] | None = None  # "February 30th": a month and day that aren't
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
                 found, rule = self._resolve(kind, m, today, ctx)
                 if found is None:
+                    if kind in ("month_day", "day_of_month") and no_such_day is None:
+                        no_such_day = m
                     continue
                 taken.append((m.start(), m.end()))
                 out.append(Extraction(found.isoformat(), m.start(), m.end(), rule=rule))
-        if not out and ctx.expected and re.search(_MONTH, text, re.I):
+        if out or not ctx.expected:
+            return out
+        if no_such_day is not None:
+            # Recognisably a date, but not on the calendar: say so rather than ignore it.
+            start, end = no_such_day.span()
+            return [Extraction(None, start, end, problem="date_invalid")]
+        if _MAYBE_DATE.search(text):
             out.extend(self._dateparser(text, ctx))
         return out
 
@@ -236,28 +231,28 @@ class DateExtractor(Extractor):
     ) -> tuple[date | None, str | None]:
         g = m.groupdict()
         if kind == "iso":
-            return _safe(int(g["y"]), int(g["m"]), int(g["d"])), None
+            return safe_date(int(g["y"]), int(g["m"]), int(g["d"])), None
         if kind == "numeric":
             a, b = int(g["a"]), int(g["b"])
             month, day = (a, b) if ctx.region.upper() in ("US", "CA", "PH") else (b, a)
             year = g.get("y")
             if year is not None:
-                return _safe(int(year) + (2000 if len(year) == 2 else 0), month, day), None
-            return _month_day(today, month, day, None)
+                return safe_date(int(year) + (2000 if len(year) == 2 else 0), month, day), None
+            return month_day(today, month, day, None)
         if kind in ("month_day", "day_of_month"):
             dom = _day_number(g["day"])
             if dom is None:
                 return None, None
             year = int(g["year"]) if g.get("year") else None
-            return _month_day(today, MONTHS[g["mon"].lower().rstrip(".")], dom, year)
+            return month_day(today, MONTHS[g["mon"].lower().rstrip(".")], dom, year)
         if kind == "weekday_the_day":
             dom = _day_number(g["day"])
             if dom is None or dom > 31:
                 return None, None
-            wanted = _weekday(g["wd"])
+            wanted = weekday_index(g["wd"])
             probe = today.replace(day=1)
             for _ in range(14):  # the next month (of 14) in which that day is that weekday
-                found = _safe(probe.year, probe.month, dom)
+                found = safe_date(probe.year, probe.month, dom)
                 if found is not None and found >= today and found.weekday() == wanted:
                     return found, "weekday-date"
                 probe = (probe + timedelta(days=32)).replace(day=1)
@@ -269,28 +264,36 @@ class DateExtractor(Extractor):
             )
             return today + timedelta(days=offset), None
         if kind == "week_from":
-            n = _SMALL.get(g["n"].lower()) or int(g["n"])
-            base = today + timedelta(days=1 if g["base"].lower() == "tomorrow" else 0)
+            n = _count(g["n"])
+            anchor = g["base"].lower()
+            if anchor in ("today", "now", "tomorrow"):
+                base = today + timedelta(days=1 if anchor == "tomorrow" else 0)
+            else:  # "a week from Friday": from the coming Friday
+                base = upcoming(today, weekday_index(anchor))
             unit = timedelta(weeks=1) if g["unit"].lower().startswith("week") else timedelta(days=1)
             return base + n * unit, None
         if kind == "holiday":
-            return _holiday(g["hol"].lower(), today), "holiday"
+            found = holiday(re.sub(r"\s+", " ", g["hol"].lower()), today)
+            shift = (g.get("shift") or "").lower()
+            if found is not None and shift:
+                found += timedelta(days=1 if "after" in shift else -1)
+            return found, "holiday"
         if kind == "numeric_dash":
             if not ctx.expected:
                 return None, None  # "12-9" outside a date answer could be a score or a range
             a, b = int(g["a"]), int(g["b"])
             month, day = (a, b) if ctx.region.upper() in ("US", "CA", "PH") else (b, a)
-            return _month_day(today, month, day, None)
+            return month_day(today, month, day, None)
         if kind == "in_days":
-            n = _SMALL.get(g["n"].lower()) or int(g["n"])
+            n = _count(g["n"])
             return today + (
                 timedelta(weeks=n) if g["unit"].lower().startswith("week") else timedelta(days=n)
             ), None
         if kind == "next_week_on":
             monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
-            return monday + timedelta(days=_weekday(g["wd"])), "next-week"
+            return monday + timedelta(days=weekday_index(g["wd"])), "next-week"
         if kind == "weekday":
-            wanted = _weekday(g["wd"])
+            wanted = weekday_index(g["wd"])
             mod = (g.get("mod") or "").strip().lower()
             if g["wd"].lower() in (
                 "sat",
@@ -309,40 +312,49 @@ class DateExtractor(Extractor):
                 monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
                 return monday + timedelta(days=wanted), "next-week"
             delta = (wanted - today.weekday()) % 7
-            if delta == 0 and not mod.startswith("this"):
-                delta = 7  # "Monday" said on a Monday means next Monday
+            if delta == 0 and not (mod.startswith("this") and "coming" not in mod):
+                delta = 7  # "Monday" (or "this coming Monday") said on a Monday: next week's
             return today + timedelta(days=delta), "upcoming-weekday"
-        if kind == "the_day":
+        if kind in ("the_day", "bare_ordinal"):
             if not (ctx.expected or g.get("on")):
                 return None, None
             dom = _day_number(g["day"])
             if dom is None or not 1 <= dom <= 31:
                 return None, None
-            found = _safe(today.year, today.month, dom)
+            found = safe_date(today.year, today.month, dom)
             if found is not None and found >= today:
                 return found, None
-            nxt = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-            return _safe(nxt.year, nxt.month, dom), "next-month"
+            # The next month that has that day ("the 29th" said on January 30th: March 29th).
+            probe = today.replace(day=1)
+            for _ in range(3):
+                probe = (probe + timedelta(days=32)).replace(day=1)
+                found = safe_date(probe.year, probe.month, dom)
+                if found is not None:
+                    return found, "next-month"
+            return None, None
+        if kind == "nth_weekday":
+            nth = (g["nth"] or "").lower()
+            month = MONTHS[(g["mon"] or "").lower().rstrip(".")]
+            return nth_weekday(weekday_index(g["wd"] or ""), month, nth, today)
         return None, None
 
     def _dateparser(self, text: str, ctx: ExtractContext) -> list[Extraction]:
-        """The slow path, for month-name forms the rules above do not cover."""
-        from dateparser.search import search_dates
+        """The slow path, for month-name forms the rules above do not cover. dateparser only
+        sees the few words around the month, and its answer counts only in that month:
+        `search_dates` on a whole sentence reads numbers from anywhere ("December yes 30 hi
+        is past" became December 3rd)."""
+        import dateparser
 
-        base = ctx.now.replace(tzinfo=None)
         settings = {
-            "RELATIVE_BASE": base,
+            "RELATIVE_BASE": ctx.now.replace(tzinfo=None),
             "PREFER_DATES_FROM": "future",
             "REQUIRE_PARTS": ["day", "month"],
         }
-        found = search_dates(text, languages=["en"], settings=settings)
         out = []
-        for phrase, when in found or []:
-            start = text.find(phrase)
-            if start >= 0:
-                out.append(
-                    Extraction(
-                        when.date().isoformat(), start, start + len(phrase), rule="dateparser"
-                    )
-                )
+        for m in _MAYBE_DATE.finditer(text):
+            month = _MONTH_IN.search(m.group(0))
+            when = dateparser.parse(m.group(0), languages=["en"], settings=settings)
+            if month and when and when.month == MONTHS[month.group(0).lower().rstrip(".")]:
+                value = when.date().isoformat()
+                out.append(Extraction(value, m.start(), m.end(), rule="dateparser"))
         return out

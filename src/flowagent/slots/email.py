@@ -1,8 +1,9 @@
 """Email addresses, typed ("john.smith@gmail.com") or spoken as STT writes them:
 "john dot smith at gmail dot com", "j smith at outlook dot com", "jane underscore doe at
 yahoo dot co dot uk", "mary dash ann at mail dot com", with STT joining or splitting words
-("gmail.com", "g mail dot com", "at sign"). Normalised to lower case. Spelled local parts
-("j o h n at gmail dot com") work too."""
+("gmail.com", "g mail dot com", "gmail. com", "gmail com", "mariaatgmail.com", "at sign",
+"at the rate"). Normalised to lower case. Spelled local parts ("j o h n at gmail dot com",
+"S-A-M dot L-E-E at …") work too."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from flowagent.slots.registry import register
 from flowagent.slots.spoken import number_from_words
 
 _TYPED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
-_AT = re.compile(r"\s+(?:at(?:\s+sign)?|@)\s+", re.I)
+# "at", "at sign", Indian English "at the rate (of)", or a typed "@" inside a spoken address.
+_AT = re.compile(r"\s+at(?:\s+the\s+rate(?:\s+of)?)?(?:\s+sign)?\s+|\s*@\s*", re.I)
+# STT dropped the "dot": "kevin at gmail com".
+_DROPPED_DOT = re.compile(r"^(\s*[A-Za-z0-9-]+)\s+(?=(?:com|net|org|edu)\b)", re.I)
 # Spoken symbols inside an address, as whole words.
 _SYMBOLS = [
     (re.compile(r"\s*\b(?:dot|period|point)\b\s*", re.I), "."),
@@ -79,6 +83,18 @@ _DOMAIN_FIXES = {
     "a o l": "aol",
 }
 _TLD = re.compile(r"^[a-z]{2,24}$")
+# Big mail providers, for addresses whose " at " STT wrote as part of one word.
+_PROVIDERS = (
+    "gmail|googlemail|yahoo|outlook|hotmail|icloud|aol|live|msn|protonmail|proton|comcast|gmx|mail"
+)
+_JOINED = re.compile(
+    rf"\b([a-z0-9._-]+?)at((?:{_PROVIDERS})\.(?:com|net|org|co\.uk|de|me|ca))\b", re.I
+)
+# STT puts a space after a written dot: "gmail. com". Rejoined only before a common top-level
+# domain, so that a sentence's full stop ("… dot com. Thanks") stays a full stop.
+_SPACED_DOT = re.compile(r"\.\s+(?=(?:com|net|org|edu|gov|io|co|uk|us|ca|info|biz|me)\b)", re.I)
+# A local part spelled with dashes: "M-A-R-I-A at gmail dot com".
+_DASHED_LETTERS = re.compile(r"^[a-z](?:-[a-z]){2,}$")
 _LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]*[a-z0-9_])?$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -124,6 +140,10 @@ class EmailExtractor(Extractor):
             found = self._spoken(text, at, ctx)
             if found is not None:
                 out.append(found)
+        if not out:
+            for m in _JOINED.finditer(text):  # "mariaatgmail.com": STT swallowed the spaces
+                value = f"{m.group(1)}@{m.group(2)}".lower()
+                out.append(Extraction(value, m.start(), m.end(), rule="joined-at"))
         return out
 
     def _spoken(self, text: str, at: re.Match[str], ctx: ExtractContext) -> Extraction | None:
@@ -145,9 +165,13 @@ class EmailExtractor(Extractor):
         start = local_words[0].start()
         spoken = _number_words(" ".join(w.group(0) for w in local_words))
         local = _spoken_symbols(spoken).replace(" ", "").lower()
+        local = ".".join(  # "S-A-M dot L-E-E": each dotted part spelled on its own
+            part.replace("-", "") if _DASHED_LETTERS.match(part) else part
+            for part in local.split(".")
+        )
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
-        domain_text = _spoken_symbols(after)
+        domain_text = _DROPPED_DOT.sub(r"\1.", _SPACED_DOT.sub(".", _spoken_symbols(after)))
         m = re.match(
             r"([A-Za-z0-9 .-]+?\.[A-Za-z]{2,24})(?![A-Za-z])((?:\.[A-Za-z]{2,24}(?![A-Za-z]))*)",
             domain_text,
@@ -161,6 +185,8 @@ class EmailExtractor(Extractor):
             domain = domain.replace(wrong, right)
         domain = domain.replace(" ", "")
         end = at.end() + self._span_in_original(after, m.end())
+        while end < len(text) and text[end].isalnum():
+            end += 1  # a rejoined "gmail. com" maps a little short: finish the last word
         labels = domain.split(".")
         if not (
             _LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])

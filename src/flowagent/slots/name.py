@@ -18,11 +18,22 @@ _CUE = re.compile(
     r"(?:it's\s+|put\s+it\s+)?under(?:\s+the\s+name(?:\s+of)?)?|the\s+name\s+is)\s+",
     re.I,
 )
+_FIRST_LAST = re.compile(
+    r"\bfirst\s+name(?:\s+is|'s)?\s+(?P<first>[A-Za-z][\w'-]*)[\s,.;]+(?:and\s+)?(?:my\s+|the\s+)?"
+    r"(?:last|sur|family)\s*name(?:\s+is|'s)?\s+(?P<last>[A-Za-z][\w'-]*)",
+    re.I,
+)
+_REPEATED = re.compile(r"\s*[,.]\s*")  # between a name and its repetition
 _SPEAKING = re.compile(r"^\s*([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s+(?:speaking|here)\b", re.I)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # letters of any script: "José", "Zoë"
 _FILLERS = {
     "uh",
     "um",
+    "mm",
+    "mhm",
+    "hm",
+    "ah",
+    "eh",
     "er",
     "erm",
     "hmm",
@@ -66,6 +77,9 @@ _NOT_NAME = frozenset(
     january february march april june july august september october november december
     regarding re reschedule cancel change help person human agent representative operator
     first second last time date day number phone email address under table reservation
+    speaking urgent important emergency late early ready done sick ill alright broken
+    complicated possible serious quick cancelled canceled confirmed sorry i'm im i've i'll
+    we're we it's its
     """.split()  # noqa: SIM905
 )
 # Keyboard mashing and placeholder words typed into a REPL or test, never names.
@@ -94,10 +108,12 @@ _REPEAT = re.compile(r"(.)\1\1", re.I)
 
 
 def plausible(word: str) -> bool:
-    """A word that could be a name: not a common word, has a vowel, no triple letters."""
+    """A word that could be a name: not a common word, has a vowel, no triple letters, and
+    not a lower-case "-ing" form ("I'm leaving", "it's raining")."""
     low = word.lower()
     return (
         low not in _NOT_NAME
+        and not (word.islower() and len(low) > 5 and low.endswith("ing"))
         and low not in _NONSENSE
         and bool(_VOWEL.search(low))
         and not _REPEAT.search(low)
@@ -119,10 +135,11 @@ def _name_words(text: str, pos: int, limit: int = 3) -> tuple[list[str], int] | 
     end = pos
     for m in _WORD.finditer(text, pos):
         between = text[end : m.start()]
-        if words and (between.strip() not in ("",) or len(words) >= limit):
+        # Longer gaps are words another extractor used and the engine masked with spaces.
+        if words and (between.strip() or len(between) > 2 or len(words) >= limit):
             break
-        if not words and text[pos : m.start()].strip():
-            break
+        if not words and text[end : m.start()].strip().strip("."):
+            break  # (the dot after a title: "Dr. Alan Grant")
         low = m.group(0).lower()
         if _TITLE.match(low) and not words:
             end = m.end()
@@ -133,6 +150,8 @@ def _name_words(text: str, pos: int, limit: int = 3) -> tuple[list[str], int] | 
         end = m.end()
     if not words or words[0].lower() in _NOT_NAME:
         return None
+    if any(w.lower().endswith("'s") for w in words):
+        return None  # "I'm Maria's mom", "this is Kevin's wife": someone else's name
     return words, end
 
 
@@ -143,21 +162,32 @@ class NameExtractor(Extractor):
     priority = 30
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        both = _FIRST_LAST.search(text)
+        if both and plausible(both.group("first")) and plausible(both.group("last")):
+            value = f"{_title(both.group('first'))} {_title(both.group('last'))}"
+            return [Extraction(value, both.start("first"), both.end("last"))]
         out: list[Extraction] = []
         for cue in _CUE.finditer(text):
+            if len(cue.group(0)) - len(cue.group(0).rstrip()) > 2:
+                continue  # the cue's next words were masked: "it's [5] minutes away"
             found = _name_words(text, cue.end())
             if found is not None:
                 words, end = found
+                again = _REPEATED.match(text, end)
+                longer = _name_words(text, again.end()) if again else None
+                if longer is not None and longer[0][0].lower() == words[0].lower():
+                    (words, end) = longer  # "it's Samantha, Samantha Lee": the fuller one
                 out.append(Extraction(" ".join(_title(w) for w in words), cue.end(), end))
         if out:
             return out
+        cued = any(True for _ in _CUE.finditer(text))
         m = _SPEAKING.match(text)
         if m and all(plausible(w) for w in m.group(1).split()):
             return [
                 Extraction(" ".join(_title(w) for w in m.group(1).split()), m.start(1), m.end(1))
             ]
-        if not ctx.expected:
-            return []
+        if not ctx.expected or (cued and spelled(text) is None):
+            return []  # "I'm ok", "it's me again": a cue that led to no name is not a bare name
         letters = spelled(text)
         if letters is not None and len(letters[0]) >= 2:
             word, start, end = letters
@@ -168,7 +198,9 @@ class NameExtractor(Extractor):
         """A bare answer to "what's your name?": one to three name-like words, maybe with
         fillers around them ("uh, John Smith", "Maria, thanks")."""
         words = list(_WORD.finditer(text))
-        kept = [w for w in words if w.group(0).lower() not in _FILLERS]
+        kept = [
+            w for w in words if w.group(0).lower() not in _FILLERS and not _TITLE.match(w.group(0))
+        ]
         if not kept or len(kept) > 3:
             return []
         if any(not plausible(w.group(0)) or len(w.group(0)) < 2 for w in kept):

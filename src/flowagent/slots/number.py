@@ -1,4 +1,5 @@
-"""Numbers in digits or words: "4", "party of six", "twenty five", "a hundred", "3.5".
+"""Numbers in digits or words: "4", "party of six", "twenty five", "a hundred", "3.5",
+"1,200", "two and a half".
 Options `min`/`max` are validation (rule `range`), not extraction."""
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from flowagent.slots.registry import register
 from flowagent.slots.spoken import TENS, UNITS, number_from_words
 
 _NUMBER_WORDS = {*UNITS, *TENS, "hundred", "thousand", "and", "a"} - {"o", "oh"}
-_DIGITS = re.compile(r"(?<![\d.:/])\d+(?:\.\d+)?(?![\d:/]|\s*(?:am|pm|a\.m|p\.m)\b)", re.I)
+_DIGITS = re.compile(
+    r"(?<![\d.:/,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d:/]|,\d|\s*(?:am|pm|a\.m|p\.m)\b)",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z]+")
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
 _EXTRA = {"dozen": 12, "couple": 2, "pair": 2}
 
 
@@ -24,9 +29,10 @@ class NumberExtractor(Extractor):
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         out: list[Extraction] = []
         for m in _DIGITS.finditer(text):
-            raw = m.group(0)
+            raw = m.group(0).replace(",", "")  # "1,200"
             value: int | float = float(raw) if "." in raw else int(raw)
-            out.append(Extraction(value, m.start(), m.end()))
+            half = _AND_A_HALF.match(text, m.end())
+            out.append(Extraction(value + 0.5 if half else value, m.start(), (half or m).end()))
         words = list(_WORD.finditer(text))
         i = 0
         while i < len(words):
@@ -44,7 +50,13 @@ class NumberExtractor(Extractor):
                 j -= 1
             parsed = number_from_words(run) if run else None
             if parsed is not None and not (run == ["a"] or (run == ["one"] and not ctx.expected)):
-                out.append(Extraction(parsed, words[i].start(), words[j - 1].end()))
+                end = words[j - 1].end()
+                value = parsed
+                half = _AND_A_HALF.match(text, end)
+                if half:  # "two and a half"
+                    value, end = parsed + 0.5, half.end()
+                    j += 3
+                out.append(Extraction(value, words[i].start(), end))
                 i = j
             else:
                 i += 1

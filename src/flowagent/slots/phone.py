@@ -1,6 +1,7 @@
 """Phone numbers, typed or spoken: digits in any grouping ("555-123-4567", "(555) 123 4567"),
-spoken digits ("five five five, one two three…", "oh" for zero, "double five"), STT forms
-("5.5.5.1.2"), international ("+44 20 7946 0958", "plus four four…"). Normalised to E.164
+spoken digits ("five five five, one two three…", "oh" for zero, "double five", "one eight
+hundred…", "uh" and "then" between groups), STT forms ("5.5.5.1.2"), international
+("+44 20 7946 0958", "0044…", "plus four four…"). Normalised to E.164
 with the flow's default region. A number with the wrong digit count is reported as a
 `problem` ("phone_too_short" / "phone_too_long") when a phone was asked for, never accepted
 silently — the engine turns it into a specific reprompt.
@@ -70,7 +71,7 @@ class PhoneExtractor(Extractor):
                 phonenumbers.ValidationResult.IS_POSSIBLE,
                 phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
             ) and (
-                self._all_digits_used(digits, number)
+                self._all_digits_used(digits[2:] if digits.startswith("00") else digits, number)
                 and (
                     international
                     or len(str(number.national_number)) >= (_national_length(region) or 0)

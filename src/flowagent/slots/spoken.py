@@ -147,12 +147,19 @@ class DigitRun:
 
 
 _SEPARATORS = {"-", ".", ",", "(", ")", "/"}
+# Words callers put between digit groups: "area code four one five, then five five five…",
+# "773 uh 555 0142".
+_CONNECTORS = {"then", "and", "uh", "um", "er", "erm"}
+
+
+def _is_digit(tok: Token) -> bool:
+    return tok.low in DIGIT_WORDS or tok.text.isdigit()
 
 
 def digit_runs(text: str) -> list[DigitRun]:
     """Maximal runs of digits, spoken or written, in any grouping: "555-123-4567",
-    "(555) 123 4567", "5.5.5.1.2", "five five five, one two three", "oh", "double five".
-    Colons never join (that's a time); a run may mix words and digits."""
+    "(555) 123 4567", "5.5.5.1.2", "five five five, one two three", "oh", "double five",
+    "one eight hundred…". Colons never join (that's a time); a run may mix words and digits."""
     tokens = tokenize(text)
     runs: list[DigitRun] = []
     i = 0
@@ -193,7 +200,12 @@ def digit_runs(text: str) -> list[DigitRun]:
                 start = tok.start
                 j += 1
                 continue
-            elif tok.text in _SEPARATORS and digits and j + 1 < len(tokens):
+            elif (
+                (tok.text in _SEPARATORS or low in _CONNECTORS)
+                and digits
+                and j + 1 < len(tokens)
+                and (tok.text in _SEPARATORS or _is_digit(tokens[j + 1]))
+            ):
                 j += 1
                 continue
             else:
@@ -203,6 +215,15 @@ def digit_runs(text: str) -> list[DigitRun]:
             groups.append((before, tok.start, tok.end))
             end = tok.end
             j += 1
+            if (
+                j < len(tokens)
+                and tokens[j].low == "hundred"
+                and len(digits) - before == 1
+                and digits[-1] != "0"
+            ):
+                digits += "00"  # "one eight hundred…": a toll-free prefix said as a number
+                end = tokens[j].end
+                j += 1
         if digits:
             runs.append(DigitRun(digits, start, end, plus, tuple(groups)))
             i = j

@@ -137,9 +137,10 @@ def run_case(tf: TestFile, case: dict[str, Any], coverage: Coverage | None = Non
     for i, turn_spec in enumerate(case.get("turns", []), start=1):
         said = str(turn_spec.get("say", "") if turn_spec.get("say") is not None else "")
         for _ in range(int(turn_spec.get("times", 1))):  # `times: N` says the line N times
+            before = conv.context.state
             turn = conv.handle(said)
             if coverage is not None:
-                coverage.record(tf.flow, turn)
+                coverage.record(tf.flow, turn, before)
             result.dialogue.append((said or "<silence>", turn.text))
         failures = _compare(turn, conv.context.counters.to_dict(), turn_spec.get("expect") or {})
         if failures:
