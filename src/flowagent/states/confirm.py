@@ -132,7 +132,9 @@ class ConfirmState(StateBehaviour):
             return "Sorry, is everything correct? Please say yes or no."
         if key == "change":
             names = scope.flow.slot_labels()
-            return f"Sorry, which part should I change: {names}?"
+            if attempt <= 1:
+                return f"Sorry, which part should I change: {names}?"
+            return f"You can say just the part to change — {names} — or say it the new way."
         return scope.default_reprompt(key, attempt)
 
 
