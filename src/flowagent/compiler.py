@@ -42,6 +42,7 @@ _PROBLEM_MESSAGES = {
     "phone_too_long": "That number has too many digits. Could you say it again?",
     "phone_invalid": "That doesn't sound like a valid phone number. Could you say it again?",
     "email_invalid": "That email address doesn't sound complete. Could you spell it for me?",
+    "date_invalid": "That date doesn't exist on the calendar. Which day did you mean?",
 }
 
 

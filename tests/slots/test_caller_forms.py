@@ -232,3 +232,8 @@ def test_i_think_so_is_a_yes() -> None:
 def test_a_corrected_day_of_month_counts_unasked() -> None:
     text = "No, I said the 5th, not the 3rd"
     assert slots.extract("date", text, now=MONDAY, expected=False) == "2026-12-05"
+
+
+@pytest.mark.parametrize("text", ["After lunch, like 1-30.", "After lunch, like 130."])
+def test_whisper_writes_one_thirty_as_one_number(text: str) -> None:
+    assert slots.extract("time", text, now=MONDAY, hours=HOURS) == "13:30"

@@ -84,10 +84,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PM = re.compile(r"p|afternoon|evening|night|tonight", re.I)
 _TODAY_PART = re.compile(r"this\s|tonight", re.I)
 # A lone hour in an answer to "what time?" ("can we do 2", "Uh, 11.", "morning, like 10"),
-# or hour and minutes run together as STT writes "one thirty" ("like 130", "1030"); not a
+# or hour and minutes as STT writes "one thirty" ("like 130", "1030", "1-30"); not a
 # count of something ("2 people", "in 5 minutes") nor part of a number or a date.
 _BARE_HOUR = re.compile(
-    r"(?<![\w:./$-])(?:(?P<hm>\d{3,4})|(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine"
+    r"(?<![\w:./$-])(?:(?P<hm>\d{3,4}|\d{1,2}-[0-5]\d)|(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine"
     r"|ten|eleven|twelve))"
     r"(?:\s*-?\s*ish)?(?![\w:/%$-]|[.,]\d|\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
     r"|years?|people|persons?|of\s+(?:us|them)|dollars?|bucks|percent|kids|children|adults|guests"
@@ -235,7 +235,8 @@ class TimeExtractor(Extractor):
         m = hours[0]
         minute = 0
         if m.group("hm"):
-            h, minute = int(m.group("hm")[:-2]), int(m.group("hm")[-2:])
+            digits = m.group("hm").replace("-", "")
+            h, minute = int(digits[:-2]), int(digits[-2:])
             if minute >= 60 or h > 23:
                 return []
         elif m.group("h").lower() == "one" and text.strip(" .,!?").lower() != "one":
