@@ -27,7 +27,7 @@ from flowagent.slots.calendar_rules import (
     weekday_index,
 )
 from flowagent.slots.registry import register
-from flowagent.slots.spoken import ORDINALS, TENS, UNITS
+from flowagent.slots.spoken import ORDINALS, TENS, UNITS, number_from_words
 
 _WD = (
     r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
@@ -179,15 +179,7 @@ def _day_number(text: str) -> int | None:
     if words[-1] in ORDINALS:
         base = ORDINALS[words[-1]]
         return base + (TENS[words[0]] if len(words) == 2 and words[0] in TENS else 0)
-    total = 0
-    for w in words:
-        if w in TENS:
-            total += TENS[w]
-        elif w in UNITS:
-            total += UNITS[w]
-        else:
-            return None
-    return total or None
+    return number_from_words(words) or None
 
 
 @register("date")

@@ -17,7 +17,7 @@ from datetime import time
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
-from flowagent.slots.spoken import TENS, UNITS
+from flowagent.slots.spoken import TENS, UNITS, number_from_words
 
 _HOUR_WORDS = {k: v for k, v in UNITS.items() if 1 <= v <= 12}
 _MINUTE_WORDS = {
@@ -111,15 +111,8 @@ def _minutes(words: str) -> int | None:
     low = re.sub(r"^(?:oh|o)\s+", "", words.lower().replace("-", " ")).split()
     if low == ["hundred"]:
         return 0
-    total = 0
-    for w in low:
-        if w in TENS:
-            total += TENS[w]
-        elif w in UNITS:
-            total += UNITS[w]
-        else:
-            return None
-    return total if total < 60 else None
+    total = number_from_words(low)
+    return total if total is not None and total < 60 else None
 
 
 def _clock(h: int, m: int) -> str:
