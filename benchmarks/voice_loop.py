@@ -94,6 +94,7 @@ class LoopResult:
     slots: dict[str, Any] = field(default_factory=dict)
     outcome: str | None = None
     interruptions: int = 0
+    response_ms: list[float] = field(default_factory=list)  # as FlowAgent logs it
     history: list[Any] = field(default_factory=list)
 
 
@@ -278,6 +279,7 @@ async def run_loop(
             break
     result.engine_ms = list(agent.engine_ms)
     result.engine_cpu_ms = list(agent.engine_cpu_ms)
+    result.response_ms = list(agent.response_ms)
     result.slots = agent.conversation.slots
     result.history = list(agent.conversation.context.history)
     result.outcome = agent.conversation.outcome

@@ -205,3 +205,8 @@ def test_no_extractor_raises_on_any_text(text: str, expected: bool) -> None:
     for kind in ALL_TYPES:
         for found in get_extractor(kind).extract_all(text, ctx):
             assert 0 <= found.start <= found.end <= len(text)
+
+
+@pytest.mark.parametrize("hedge", ["maybe", "perhaps", "probably", "um maybe"])
+def test_hedges_are_not_names(hedge: str) -> None:
+    assert slots.extract("name", hedge) is None

@@ -32,3 +32,6 @@ def test_a_spoken_call_books_the_appointment() -> None:
     heard = transcribe(result.agent_audio[-2]).lower()
     assert "confirm" in heard and "friday" in heard, heard
     assert all(len(a) > 0 and np.abs(a).max() > 1000 for a in result.agent_audio)  # real speech
+    assert result.response_ms and all(
+        0 < ms < 30_000 for ms in result.response_ms
+    )  # logged per turn

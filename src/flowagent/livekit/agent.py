@@ -77,6 +77,8 @@ class FlowAgent(Agent):
         self.last_turn: Turn | None = None
         self.engine_ms: list[float] = []  # engine wall time per turn, for metrics
         self.engine_cpu_ms: list[float] = []  # engine CPU time per turn
+        self.response_ms: list[float] = []  # end of caller speech → first agent audio
+        self._user_stopped = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._holding = False
         self._speech: SpeechHandle | None = None
@@ -215,8 +217,29 @@ class FlowAgent(Agent):
 
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item: Any = ev.item
-        if getattr(item, "role", None) == "assistant" and getattr(item, "interrupted", False):
-            self.conversation.mark_interrupted(getattr(item, "text_content", None))
+        role = getattr(item, "role", None)
+        timing = getattr(item, "metrics", None) or {}
+        if role == "user" and timing.get("stopped_speaking_at"):
+            self._user_stopped = float(timing["stopped_speaking_at"])
+        elif role == "assistant":
+            if getattr(item, "interrupted", False):
+                self.conversation.mark_interrupted(getattr(item, "text_content", None))
+            started = timing.get("started_speaking_at")
+            if started and self._user_stopped:
+                # end of the caller's speech → the agent's first audio, for the turn's log line
+                e2e = (float(started) - self._user_stopped) * 1e3
+                self.response_ms.append(e2e)
+                log.info(
+                    "voice response",
+                    extra={
+                        "flowagent": {
+                            "event": "voice_response",
+                            "e2e_ms": round(e2e, 1),
+                            "conversation_id": self.conversation.conversation_id,
+                        }
+                    },
+                )
+                self._user_stopped = 0.0
 
     # --- keypad ------------------------------------------------------------------------
     def handle_dtmf(self, digit: str) -> None:

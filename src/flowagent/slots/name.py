@@ -77,6 +77,7 @@ _NOT_NAME = frozenset(
     january february march april june july august september october november december
     regarding re reschedule cancel change help person human agent representative operator
     first second last time date day number phone email address under table reservation
+    maybe perhaps probably possibly definitely certainly actually anyway whenever soon later
     speaking urgent important emergency late early ready done sick ill alright broken
     complicated possible serious quick cancelled canceled confirmed sorry i'm im i've i'll
     we're we it's its
