@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from flowagent.answers import handle_question
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
 from flowagent.errors import SnapshotError
 from flowagent.observe import EventSink, turn_events
 from flowagent.scope import TurnScope
 from flowagent.slots.base import SlotValue
 from flowagent.turn import Turn
+from flowagent.wording import compose
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
@@ -237,7 +239,10 @@ class Conversation:
 
     def _dispatch(self, scope: TurnScope, text: str) -> None:
         ctx = self._ctx
-        if not text:
+        text, marker = self._flow.markers.strip(text)
+        if marker is not None:
+            scope.marks.append(f"marker:{marker}")
+        if not text and marker != "no_match":
             scope.no_input()
             return
         ctx.counters.no_input = 0
@@ -245,11 +250,17 @@ class Conversation:
             attempt = ctx.counters.no_match.get(self._key(), 0) + 1
             scope.no_match(self._key(), scope.message("too_long", attempt))
             return
-        command = self._flow.commands.match(text)
+        command = self._flow.commands.match(text) if text else None
         if command is not None:
             scope.command(command)
             return
-        scope.behaviour.handle(scope, text)
+        if marker == "no_match":  # words were lost ("[inaudible]"): what is left is unsure
+            scope.no_match(self._key(), None)
+            return
+        if not handle_question(scope, text):
+            scope.behaviour.handle(scope, text)
+        if scope.event != "unanswered":
+            ctx.counters.unanswered = 0
 
     def _guarded(self, scope: TurnScope, step: Any) -> None:
         try:
@@ -273,7 +284,7 @@ class Conversation:
 
     def _finish(self, scope: TurnScope, user: str | None) -> Turn:
         ctx = self._ctx
-        reply = " ".join(scope.parts)
+        reply = compose(scope.parts)
         if reply:
             ctx.last_reply = reply
         ctx.history.append(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))

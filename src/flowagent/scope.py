@@ -19,8 +19,10 @@ from flowagent.slotfill import FillResult, fill_slots
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
 from flowagent.states.retry import RetryState
+from flowagent.wording import last_question_sentence, without_apology
 
 if TYPE_CHECKING:
+    from flowagent.answers import Answer
     from flowagent.commands import Command
     from flowagent.compiler import CompiledFlow
     from flowagent.context import Context
@@ -59,6 +61,15 @@ class TurnScope:
         self.say(text)
         self.ctx.expecting = expecting
         self.ctx.last_question = text.strip()
+
+    def question_again(self) -> str:
+        """The current question, asked again for a reason that is not a failure (after help,
+        an answer, a deflected question): the slot's own prompt, or the last question
+        without its apology."""
+        key = self.ctx.expecting
+        if key in self.flow.slots and self.ctx.clarify is None:
+            return self.render(self.flow.slots[key].prompt)
+        return last_question_sentence(without_apology(self.ctx.last_question))
 
     def ask_slot(self, slot: str) -> None:
         self.ask(self.render(self.flow.slots[slot].prompt), slot)
@@ -309,6 +320,47 @@ class TurnScope:
             self.say(self.message("action_error"))
             self.fire("error")
 
+    # --- questions -----------------------------------------------------------------------
+    def answer(self, answer: Answer) -> None:
+        """Say the flow's answer to the caller's question, then the current question again
+        (or go to the answer's `to:` state)."""
+        self.event = "answer"
+        self.marks.append(f"answer:{answer.name}")
+        self.ctx.counters.unanswered = 0
+        self.say(self.render_text(answer.say))
+        if answer.to:
+            self.fire(f"answer:{answer.name}")
+        else:
+            self.say(self.question_again())
+
+    def deflect(self) -> None:
+        """A question the flow has no answer for: a polite deflection and the question again.
+        Counted on its own; `limits.max_unanswered` in a row lead where too many no-matches
+        lead."""
+        ctx = self.ctx
+        count = ctx.counters.unanswered + 1
+        ctx.counters.unanswered = count
+        self.event = "unanswered"
+        self.marks.append(f"unanswered#{count}")
+        if count >= self.flow.spec.limits.max_unanswered:
+            ctx.counters.unanswered = 0
+            if "no_match_limit" in self.flow.machine.events_from(ctx.state):
+                self.fire("no_match_limit")
+                return
+            target = self._no_match_target()
+            if target is not None and target != ctx.state:
+                self.path.append((ctx.state, "unanswered_limit", target))
+                ctx.state = target
+                ctx.retry_from = None
+                self.enter(target)
+                return
+        self.say(self.message("unanswered", count))
+        self.say(self.question_again())
+
+    def _no_match_target(self) -> str | None:
+        spec = self.flow.states[self.ctx.state].spec
+        return spec.on_max_no_match or self.flow.spec.limits.on_max_no_match or self.flow.fallback
+
     def command(self, command: Command) -> None:
         ctx = self.ctx
         self.event = command.name
@@ -324,7 +376,7 @@ class TurnScope:
                 self.say(self.render(state_help))
             else:
                 self.say(self.render_text(command.reply))
-            self.say(ctx.last_question)
+            self.say(self.question_again())
         elif command.name == "hold":
             self.say(self.render_text(command.reply))
             self.hold = True
