@@ -241,6 +241,8 @@ def compile_flow(
         options = dict(s.options)
         if choices:
             options["choices"] = choices
+        if "text" in s.types:  # lead-ins that name the slot are trimmed ("my address is")
+            options["_slot_words"] = [name.replace("_", " "), *s.aliases]
         slots[name] = SlotInfo(
             name=name,
             spec=s,

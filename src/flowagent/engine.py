@@ -357,7 +357,9 @@ class Conversation:
             event=event,
             path=path,
             interruptible=state.voice.interruptible and interruptible,
-            no_input_timeout=state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
+            no_input_timeout=flow.spec.limits.piece_timeout
+            if ctx.pending is not None
+            else state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
             hold=hold,
             marks=marks,
         )

@@ -12,9 +12,10 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from flowagent import pieces
 from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
-from flowagent.render import Template, compile_template, say_value
+from flowagent.render import Template, compile_template, say_spelled, say_value
 from flowagent.slotfill import FillResult, fill_slots
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
@@ -79,7 +80,11 @@ class TurnScope:
         return self.flow.states[self.ctx.state].behaviour
 
     # --- rendering -----------------------------------------------------------------------
-    def render(self, template: Template, extra: Mapping[str, str] | None = None) -> str:
+    def render(
+        self, template: Template, extra: Mapping[str, str] | None = None, spell: bool = False
+    ) -> str:
+        """`template` with its placeholders filled; with `spell`, slot values the caller
+        spelled (or whose slot says `confirm: spell`) are read back spelled."""
         ctx, flow = self.ctx, self.flow
 
         def lookup(name: str) -> str:
@@ -88,6 +93,8 @@ class TurnScope:
             if name in ctx.slots:
                 info = flow.slots[name]
                 value = ctx.slots[name]
+                if spell and self.spells(name):
+                    return say_spelled(info.type_of(value), value)
                 return say_value(info.type_of(value), value, info.labels)
             if name in flow.spec.vars:
                 return str(flow.spec.vars[name])
@@ -97,12 +104,16 @@ class TurnScope:
 
         return template.render(lookup)
 
+    def spells(self, slot: str) -> bool:
+        mode = self.flow.slots[slot].spec.confirm
+        return mode == "spell" or (mode is None and slot in self.ctx.spelled)
+
     def render_text(self, text: str) -> str:
         return self.render(compile_template(text))
 
-    def render_state_text(self, state: str, key: str) -> str:
+    def render_state_text(self, state: str, key: str, spell: bool = False) -> str:
         found = self.flow.states[state].texts.get(key)
-        return self.render(found) if found else ""
+        return self.render(found, spell=spell) if found else ""
 
     def message(self, key: str, attempt: int = 1, extra: Mapping[str, str] | None = None) -> str:
         """A flow message; lists escalate with `attempt` (the last one repeats)."""
@@ -182,11 +193,18 @@ class TurnScope:
     ) -> FillResult:
         result = fill_slots(self.flow, self.ctx, text, candidates, expected, overwrite, self.render)
         self.filled.extend(result.filled)
+        pieces.note_filled(self, result.filled)
         self.marks.extend(result.marks)
         for name in result.filled:
             ack = self.flow.slots[name].ack
-            if ack is not None:
-                self.say(self.render(ack))
+            if name in result.corrected:
+                # "actually make it Tuesday" while another slot is asked: say what changed
+                info = self.flow.slots[name]
+                value = self.ctx.slots[name]
+                spoken = say_value(info.type_of(value), value, info.labels)
+                self.say(self.message("corrected", extra={"value": spoken}))
+            elif ack is not None:
+                self.say(self.render(ack, spell=True))
         if result.clarify is not None and not result.problems:
             slot, candidates_ = result.clarify
             info = self.flow.slots[slot]
@@ -265,6 +283,8 @@ class TurnScope:
 
     def no_input(self) -> None:
         ctx = self.ctx
+        if ctx.pending is not None and pieces.timed_out(self):
+            return  # a pause ends an answer given in pieces; it is not a missed turn
         self.event = "no_input"
         ctx.counters.no_input += 1
         ctx.counters.total_no_input += 1

@@ -34,6 +34,7 @@ class FillResult:
     unchanged: list[str] = field(default_factory=list)  # repeated with the same value
     marks: list[str] = field(default_factory=list)  # what happened, for coverage and logs
     clarified: bool = False  # set by the scope when it asked the clarification question
+    corrected: list[str] = field(default_factory=list)  # replaced while another was asked
 
 
 def _mask(text: str, ex: Extraction) -> str:
@@ -99,20 +100,30 @@ def fill_slots(
             continue
         masked = _mask(masked, found)
         previous = ctx.slots.get(name)
-        if previous == found.value:
+        value = found.value
+        if found.rule == "surname" and isinstance(previous, str) and " " not in previous:
+            value = f"{previous} {value}"  # "my last name is Whitfield" after "Dana"
+        elif previous == value:
             result.unchanged.append(name)
             continue
-        if previous is not None and not (is_expected or correcting):
+        elif previous is not None and not (is_expected or correcting):
             continue  # a stray mention must not silently replace a confirmed value
-        failure = validate(flow, ctx, info, found.value, render)
+        failure = validate(flow, ctx, info, value, render)
         if failure is not None:
             rule, message = failure
             result.problems.append((name, message))
             result.marks.append(f"rule:{name}.{rule}")
             continue
-        ctx.slots[name] = found.value
+        ctx.slots[name] = value
         ctx.counters.no_match.pop(name, None)
         result.filled.append(name)
+        if previous is not None and not is_expected and not overwrite and found.rule != "surname":
+            result.corrected.append(name)
+        if found.rule == "spelled":
+            if name not in ctx.spelled:
+                ctx.spelled.append(name)
+        elif name in ctx.spelled:
+            ctx.spelled.remove(name)
         if found.rule:
             log.debug("slot resolved by rule", extra={"slot": name, "rule": found.rule})
     if result.filled and ctx.clarify and ctx.clarify.get("slot") in result.filled:

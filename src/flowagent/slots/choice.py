@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.corrections import is_correction
 from flowagent.slots.registry import register
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -58,9 +59,34 @@ def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]],
 
 @register("choice")
 class ChoiceExtractor(Extractor):
-    """Finds one of the slot's choices; see the module docstring."""
+    """Finds one of the slot's choices; see the module docstring.
+
+    One utterance that names two different choices ("the toilet is leaking and won't flush"
+    → leak, clog) is not settled by picking one: the extraction has no value and both keys as
+    `candidates`, so the engine asks which ("did you mean a leak or a clogged drain?") —
+    unless a correction cue separates them ("a checkup, no, a consultation": the last one)
+    or one is denied ("a follow-up, not a consultation"). While that question is open
+    (`options["clarify"]`), only its candidates count.
+    """
 
     priority = 60
+
+    def extract(self, text: str, ctx: ExtractContext) -> Extraction | None:
+        found = [e for e in self.extract_all(text, ctx) if not e.negated]
+        asked = ctx.options.get("clarify")
+        if asked:
+            found = [e for e in found if e.value in asked] or found
+        keys: list[str] = []
+        for e in found:
+            if isinstance(e.value, str) and e.value not in keys:
+                keys.append(e.value)
+        if len(keys) < 2:
+            return found[-1] if found else None
+        last = found[-1]
+        first_other = next(e for e in found if e.value != last.value)
+        if is_correction(text[first_other.end : last.start]):
+            return last  # "a checkup — actually no, a consultation"
+        return Extraction(None, found[0].start, last.end, rule="two-choices", candidates=tuple(keys[:3]))
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         choices = ctx.options.get("choices")

@@ -11,6 +11,7 @@ import re
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
+from flowagent.slots.spelling import SpelledRun, spell_runs
 from flowagent.slots.spoken import number_from_words
 
 _TYPED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
@@ -136,8 +137,9 @@ class EmailExtractor(Extractor):
         ]
         if out:
             return out
+        runs = spell_runs(text) if _AT.search(text) else []
         for at in _AT.finditer(text):
-            found = self._spoken(text, at, ctx)
+            found = self._spoken(text, at, ctx, runs)
             if found is not None:
                 out.append(found)
         if not out:
@@ -146,7 +148,14 @@ class EmailExtractor(Extractor):
                 out.append(Extraction(value, m.start(), m.end(), rule="joined-at"))
         return out
 
-    def _spoken(self, text: str, at: re.Match[str], ctx: ExtractContext) -> Extraction | None:
+    def _spoken(
+        self, text: str, at: re.Match[str], ctx: ExtractContext, runs: list[SpelledRun]
+    ) -> Extraction | None:
+        # A spelled local part ("d a n a dot r e y e s at …") is read by the spelling grammar.
+        spelled_local = next(
+            (r for r in runs if r.end <= at.start() and not text[r.end : at.start()].strip()),
+            None,
+        )
         # Local part: words before "at", back to a stop word or punctuation.
         before = text[: at.start()]
         words = list(re.finditer(r"[^\s,;:!?]+", before))
@@ -169,6 +178,11 @@ class EmailExtractor(Extractor):
             part.replace("-", "") if _DASHED_LETTERS.match(part) else part
             for part in local.split(".")
         )
+        rule = None
+        if spelled_local is not None and spelled_local.start <= start + 1:
+            local, start, rule = spelled_local.text.lower(), spelled_local.start, "spelled"
+        elif spelled_local is not None and spelled_local.letters >= 3:
+            local, start, rule = spelled_local.text.lower(), spelled_local.start, "spelled"
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
         domain_text = _DROPPED_DOT.sub(r"\1.", _SPACED_DOT.sub(".", _spoken_symbols(after)))
@@ -192,7 +206,7 @@ class EmailExtractor(Extractor):
             _LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])
         ):
             return Extraction(None, start, end, problem="email_invalid") if ctx.expected else None
-        return Extraction(f"{local}@{domain}", start, end)
+        return Extraction(f"{local}@{domain}", start, end, rule)
 
     @staticmethod
     def _span_in_original(after: str, converted_end: int) -> int:

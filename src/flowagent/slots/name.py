@@ -7,16 +7,26 @@ title-cased ("maria lopez" → "Maria Lopez")."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
-from flowagent.slots.spelling import spelled
+from flowagent.slots.spelling import spell_runs, spelled
 
 _CUE = re.compile(
     r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|this\s+is|it's|it\s+is|i'm|i\s+am|"
     r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to|"
-    r"(?:it's\s+|put\s+it\s+)?under(?:\s+the\s+name(?:\s+of)?)?|the\s+name\s+is)\s+",
+    # "under" names someone only as a booking's name: "put it under", "under the name",
+    # or opening the answer ("under Smith") — not "a leak under the sink"
+    r"(?:(?:it's|it\s+is|put\s+it|put|book\s+it|booked|reserved|reservation)\s+)under"
+    r"(?:\s+the\s+name(?:\s+of)?)?|under\s+the\s+name(?:\s+of)?|^\s*under|"
+    r"the\s+name\s+is)\s+",
     re.I,
+)
+# "last name is Nguyen", "surname's Whitfield", "my last name, Delgado": a surname on its own.
+_SURNAME = re.compile(
+    r"\b(?:last|sur|family)\s*name(?:\s+is|'s|\s+would\s+be)?\s*,?\s+", re.I
 )
 _FIRST_LAST = re.compile(
     r"\bfirst\s+name(?:\s+is|'s)?\s+(?P<first>[A-Za-z][\w'-]*)[\s,.;]+(?:and\s+)?(?:my\s+|the\s+)?"
@@ -24,7 +34,13 @@ _FIRST_LAST = re.compile(
     re.I,
 )
 _REPEATED = re.compile(r"\s*[,.]\s*")  # between a name and its repetition
-_SPEAKING = re.compile(r"^\s*([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s+(?:speaking|here)\b", re.I)
+# "Mike Jones here", "hi, Marcus Webb calling": a name introducing the call, after a greeting.
+_SPEAKING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|yes|yeah|oh|um|uh|good\s+(?:morning|afternoon|evening)|"
+    r"hi\s+there|hello\s+there)[\s,.!]+)*"
+    r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s*,?\s+(?:speaking|here|calling)\b",
+    re.I,
+)
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # letters of any script: "José", "Zoë"
 _FILLERS = {
     "uh",
@@ -108,12 +124,22 @@ _VOWEL = re.compile(r"[aeiouy]", re.I)
 _REPEAT = re.compile(r"(.)\1\1", re.I)
 
 
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Common English words that are not names (slots/data/common_words.txt: wordfreq's
+    English words down to about one in a million, minus US Census first names and the 4,000
+    commonest surnames; see benchmarks/data/build_common_words.py)."""
+    text = resources.files("flowagent.slots").joinpath("data/common_words.txt").read_text("utf-8")
+    return frozenset(w for w in text.split() if not w.startswith("#"))
+
+
 def plausible(word: str) -> bool:
-    """A word that could be a name: not a common word, has a vowel, no triple letters, and
-    not a lower-case "-ing" form ("I'm leaving", "it's raining")."""
+    """A word that could be a name: not a common word ("sink", "maybe"), has a vowel, no
+    triple letters, and not a lower-case "-ing" form ("I'm leaving", "it's raining")."""
     low = word.lower()
     return (
         low not in _NOT_NAME
+        and low not in common_words()
         and not (word.islower() and len(low) > 5 and low.endswith("ing"))
         and low not in _NONSENSE
         and bool(_VOWEL.search(low))
@@ -167,6 +193,16 @@ class NameExtractor(Extractor):
         if both and plausible(both.group("first")) and plausible(both.group("last")):
             value = f"{_title(both.group('first'))} {_title(both.group('last'))}"
             return [Extraction(value, both.start("first"), both.end("last"))]
+        spelled_name = self._spelled(text, ctx)
+        if spelled_name is not None:
+            return [spelled_name]
+        surname = _SURNAME.search(text)
+        if surname is not None:
+            found = _name_words(text, surname.end(), limit=2)
+            if found is not None:
+                words, end = found
+                value = " ".join(_title(w) for w in words)
+                return [Extraction(value, surname.end(), end, rule="surname")]
         out: list[Extraction] = []
         for cue in _CUE.finditer(text):
             if len(cue.group(0)) - len(cue.group(0).rstrip()) > 2:
@@ -194,6 +230,23 @@ class NameExtractor(Extractor):
             word, start, end = letters
             return [Extraction(_title(word), start, end, rule="spelled")]
         return self._bare(text)
+
+    def _spelled(self, text: str, ctx: ExtractContext) -> Extraction | None:
+        """A spelled name ("S I O B H A N", "N as in Nancy, G…", "D A N A, R E Y E S"),
+        also after the name said aloud ("my name is Siobhan, S I O B H A N": the spelling
+        wins). Only when the name was asked for or a name cue introduces it."""
+        runs = [r for r in spell_runs(text, symbols=False) if r.letters >= 2]
+        if not runs:
+            return None
+        cue = _CUE.search(text) or _SURNAME.search(text)
+        if not (ctx.expected or (cue is not None and cue.end() <= runs[0].start + 40)):
+            return None
+        words = [w for r in runs[:2] for w in r.words if any(c.isalpha() for c in w)]
+        if not words or any(len(w) < 2 for w in words):
+            return None
+        value = " ".join(_title(w) for w in words[:3])
+        start = cue.end() if cue is not None and cue.end() <= runs[0].start else runs[0].start
+        return Extraction(value, start, runs[min(len(runs), 2) - 1].end, rule="spelled")
 
     def _bare(self, text: str) -> list[Extraction]:
         """A bare answer to "what's your name?": one to three name-like words, maybe with
