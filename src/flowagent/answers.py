@@ -32,7 +32,7 @@ _STOP = frozenset(
     was were be been being am do does did done doing have has had having can could will would
     shall should may might must i me my mine we us our you your yours y'all ya guys it its
     they them their this that these those there here what when where why how who whom whose
-    which much many any some anything something please just um uh er hmm oh okay ok well hi
+    which many any some anything something please just um uh er hmm oh okay ok well hi
     hello hey yeah yes no not s re ll ve d t get got go going like know tell let wonder
     wondering wondered question ask asking also again really actually kind sort thing things
     one""".split()
@@ -102,27 +102,36 @@ class AnswerBook:
         words = stems(text)
         present = set(words)
         content = [w for w in words if w not in _STOP]
-        best: tuple[int, Answer] | None = None
+        # The most words matched wins; between equals, the topic said first ("how much is a
+        # cleaning without insurance?" asks about the price).
+        best: tuple[int, int, Answer] | None = None
         for answer in self.answers:
-            score = 0
+            score, first = 0, len(words)
             for phrase in answer.phrases:
                 if phrase <= present:
                     # Without a question form, only an utterance that is little more than
                     # the phrase ("your hours?", "opening hours") counts.
                     if kind in (INFO, YESNO, TAG) or len(content) <= len(phrase) + 1:
-                        score = max(score, len(phrase))
+                        at = min(words.index(w) for w in phrase)
+                        if (len(phrase), -at) > (score, -first):
+                            score, first = len(phrase), at
             if kind in (INFO, YESNO, TAG):
                 for keyword in answer.keywords:
-                    if _contains(words, keyword):
-                        score = max(score, len(keyword))
-            if score and (best is None or score > best[0]):
-                best = (score, answer)
-        return best[1] if best else None
+                    at = _find(words, keyword)
+                    if at >= 0 and (len(keyword), -at) > (score, -first):
+                        score, first = len(keyword), at
+            if score and (best is None or (score, -first) > (best[0], -best[1])):
+                best = (score, first, answer)
+        return best[2] if best else None
 
 
-def _contains(words: list[str], seq: tuple[str, ...]) -> bool:
+def _find(words: list[str], seq: tuple[str, ...]) -> int:
+    """Where `seq` starts in `words`, or -1."""
     n = len(seq)
-    return any(tuple(words[i : i + n]) == seq for i in range(len(words) - n + 1))
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == seq:
+            return i
+    return -1
 
 
 def handle_question(scope: TurnScope, text: str) -> bool:

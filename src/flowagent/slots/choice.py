@@ -50,6 +50,18 @@ def _phrases(
     return tuple(out)
 
 
+def _window_match(phrase: tuple[str, ...], tokens: list[str]) -> tuple[int, int] | None:
+    """The words of a multi-word synonym in another order, close together: "the drain's slow"
+    for "slow drain", "heater for the water" is not (a window of one extra word at most)."""
+    n = len(phrase)
+    need = set(phrase)
+    for size in (n, n + 1):
+        for i in range(len(tokens) - size + 1):
+            if need <= set(tokens[i : i + size]) and tokens[i] in need and tokens[i + size - 1] in need:
+                return i, i + size - 1
+    return None
+
+
 def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(
         (str(k), tuple(str(s) for s in (v if isinstance(v, list | tuple) else [])))
@@ -88,6 +100,20 @@ class ChoiceExtractor(Extractor):
             return last  # "a checkup — actually no, a consultation"
         return Extraction(None, found[0].start, last.end, rule="two-choices", candidates=tuple(keys[:3]))
 
+    @staticmethod
+    def _unordered(
+        phrases: tuple[tuple[str, tuple[str, ...], str], ...],
+        tokens: list[str],
+        words: list[tuple[str, int, int, str]],
+    ) -> list[Extraction]:
+        for key, phrase, _ in phrases:
+            if len(phrase) < 2:
+                continue
+            found = _window_match(phrase, tokens)
+            if found is not None:
+                return [Extraction(key, words[found[0]][1], words[found[1]][2], rule="reordered")]
+        return []
+
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         choices = ctx.options.get("choices")
         if not isinstance(choices, Mapping) or not choices:
@@ -106,6 +132,9 @@ class ChoiceExtractor(Extractor):
                 if tuple(tokens[i : i + n]) == phrase and not used & set(range(i, i + n)):
                     used.update(range(i, i + n))
                     out.append(Extraction(key, words[i][1], words[i + n - 1][2]))
+        if out:
+            return out
+        out = self._unordered(phrases, tokens, words)
         if out:
             return out
         threshold = float(ctx.options.get("fuzzy", 0.84))

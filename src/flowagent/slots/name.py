@@ -7,6 +7,7 @@ title-cased ("maria lopez" → "Maria Lopez")."""
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 
@@ -74,7 +75,20 @@ _FILLERS = {
     "the",
     "please",
     "thanks",
+    "that's",
+    "thats",
+    "spelled",
+    "spelt",
+    "spell",
+    "spelling",
+    "it",
 }
+# An opening that starts with the caller's name and a comma: "Kim Wu, checkup Tuesday at 10",
+# "hi, Ana Ruiz, I need…" — capitalised words in a sentence-case transcript.
+_OPENING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|yes|yeah|oh|good\s+(?:morning|afternoon|evening))[\s,.!]+)*"
+    r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})\s*,"
+)
 # Words that cannot start or be part of a name: they mean the cue was not introducing one.
 _NOT_NAME = frozenset(
     # A whitespace-separated list reads (and diffs) better than a 300-item literal.
@@ -136,15 +150,24 @@ def common_words() -> frozenset[str]:
 def plausible(word: str) -> bool:
     """A word that could be a name: not a common word ("sink", "maybe"), has a vowel, no
     triple letters, and not a lower-case "-ing" form ("I'm leaving", "it's raining")."""
+    return word.lower() not in common_words() and name_shaped(word)
+
+
+def name_shaped(word: str) -> bool:
+    """`plausible` without the common-word test: for words capitalised inside a sentence,
+    which STT writes only for names ("this is Dev Patel")."""
     low = word.lower()
     return (
         low not in _NOT_NAME
-        and low not in common_words()
         and not (word.islower() and len(low) > 5 and low.endswith("ing"))
         and low not in _NONSENSE
         and bool(_VOWEL.search(low))
         and not _REPEAT.search(low)
     )
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()
 
 
 _TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor)\.?$", re.I)
@@ -156,10 +179,29 @@ def _title(word: str) -> str:
     return word[0].upper() + word[1:]
 
 
+def _cased(text: str) -> bool:
+    """Whether the transcript is in sentence case, so that a capital inside it means a name."""
+    letters = [c for c in text if c.isalpha()]
+    # (a run of spaces is words another slot used, masked by the engine: there were more)
+    return bool(letters) and any(c.islower() for c in letters) and (
+        not text.istitle() or "   " in text
+    )
+
+
+def _accepted(word: str, at: int, text: str, cased: bool) -> bool:
+    """A name word: plausible, or a common word capitalised inside a sentence-case
+    transcript ("Dev", "Hunter", "Faith")."""
+    if plausible(word):
+        return True
+    inside = at > 0 and text[:at].rstrip()[-1:] not in (".", "!", "?", "")
+    return cased and inside and word[:1].isupper() and name_shaped(word)
+
+
 def _name_words(text: str, pos: int, limit: int = 3) -> tuple[list[str], int] | None:
     """Up to `limit` name-like words starting at `pos`; their end; None if the first isn't one."""
     words: list[str] = []
     end = pos
+    cased = _cased(text)
     for m in _WORD.finditer(text, pos):
         between = text[end : m.start()]
         # Longer gaps are words another extractor used and the engine masked with spaces.
@@ -171,7 +213,7 @@ def _name_words(text: str, pos: int, limit: int = 3) -> tuple[list[str], int] | 
         if _TITLE.match(low) and not words:
             end = m.end()
             continue
-        if not plausible(low) or (len(low) < 2 and not words):
+        if not _accepted(m.group(0), m.start(), text, cased) or (len(low) < 2 and not words):
             break
         words.append(m.group(0))
         end = m.end()
@@ -218,6 +260,12 @@ class NameExtractor(Extractor):
         if out:
             return out
         cued = any(True for _ in _CUE.finditer(text))
+        opening = _OPENING.match(text)
+        if opening and _cased(text):
+            words = opening.group(1).split()
+            if all(name_shaped(w) for w in words) and any(plausible(w) for w in words):
+                value = " ".join(_title(w) for w in words)
+                return [Extraction(value, opening.start(1), opening.end(1), rule="opening")]
         m = _SPEAKING.match(text)
         if m and all(plausible(w) for w in m.group(1).split()):
             return [
@@ -244,9 +292,29 @@ class NameExtractor(Extractor):
         words = [w for r in runs[:2] for w in r.words if any(c.isalpha() for c in w)]
         if not words or any(len(w) < 2 for w in words):
             return None
+        said = self._said_before(text[: runs[0].start], ctx)
+        if said and len(words) == 1 and len(said) > 1:
+            # "Jon Mattsson, that's M A double T S S O N": the spelling is of one of the words
+            # said; the others stay.
+            at = max(range(len(said)), key=lambda i: _similar(said[i].lower(), words[0]))
+            if _similar(said[at].lower(), words[0]) >= 0.5:
+                words = [*said[:at], words[0], *said[at + 1 :]]
         value = " ".join(_title(w) for w in words[:3])
         start = cue.end() if cue is not None and cue.end() <= runs[0].start else runs[0].start
         return Extraction(value, start, runs[min(len(runs), 2) - 1].end, rule="spelled")
+
+    def _said_before(self, text: str, ctx: ExtractContext) -> list[str]:
+        """The name said aloud before a spelling, as words ([] if none)."""
+        found = [e for e in self._extract_unspelled(text, ctx) if isinstance(e.value, str)]
+        return str(found[-1].value).split() if found else []
+
+    def _extract_unspelled(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        out: list[Extraction] = []
+        for cue in _CUE.finditer(text):
+            found = _name_words(text, cue.end())
+            if found is not None:
+                out.append(Extraction(" ".join(found[0]), cue.end(), found[1]))
+        return out or (self._bare(text) if ctx.expected else [])
 
     def _bare(self, text: str) -> list[Extraction]:
         """A bare answer to "what's your name?": one to three name-like words, maybe with

@@ -34,7 +34,7 @@ _SLOT_WORDS = (
     "phone number|zip code|zip|postcode|problem|issue|model|make|reason|request|requests"
 )
 _MY_X_IS = r"^(?:my|the|our|his|her|their)\s+(?:{words})(?:\s+is|'s|\s+would\s+be|\s+will\s+be)?\b[\s,:]*"
-_INNER = re.compile(r"(?:(?<=\s)|^)(?:um+|uh+|er+|erm|hmm+)\b[\s,]*", re.I)
+_INNER = re.compile(r"[\s,]*(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
 _TRAIL = re.compile(r"[\s,.]*\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
 
 
@@ -50,7 +50,7 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
         out = my_x_is.sub("", out)
         if out == before:
             break
-    out = _INNER.sub("", out)
+    out = _INNER.sub(" ", out)
     out = _TRAIL.sub("", out)
     return " ".join(out.split()).strip(" ,.;:-")
 
