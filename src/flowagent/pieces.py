@@ -52,6 +52,10 @@ _CLOSING = re.compile(
 )
 
 
+# An address that stops mid-way: "… at", "… gmail dot".
+_CUT_OFF = re.compile(r"\b(?:at|dot|period|underscore|dash|hyphen)\W*$", re.I)
+
+
 def digits_only(text: str) -> int:
     """How many digits a turn of only digits gives ("five five five" → 3, "area code 212"
     → 3); 0 when it has other words."""
@@ -90,8 +94,8 @@ def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
     if kind is None and "email" in info.types and not problems & {"email_invalid"}:
         if spell_runs(text) and " at " not in f" {text.lower()} " and "@" not in text:
             kind = SPELLING  # "d a n a dot r e y e s" and the domain still to come
-    if kind is None and "email" in info.types and problems & {"email_invalid"}:
-        kind = SPELLING  # "dana reyes at" … "gmail dot com"
+    if kind is None and "email" in info.types and _CUT_OFF.search(text):
+        kind = SPELLING  # visibly unfinished: "dana reyes at" … "gmail dot com"
     if kind is None:
         return False
     scope.ctx.pending = {"slot": slot, "kind": kind, "text": text, "pieces": 1}
