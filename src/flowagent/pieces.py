@@ -138,7 +138,7 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
     if kind == DIGITS and not digits_only(text):
         ctx.pending = None
         return False
-    combined = f"{pending.get('text', '')}, {text}"
+    combined = f"{pending.get('text', '')} {text}"  # an address reads on across the pause
     if kind == DIGITS:
         combined = _area_code_first(str(pending.get("text", "")), text)
     ctx.pending = None

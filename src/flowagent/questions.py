@@ -93,7 +93,9 @@ _POSSIBLE = re.compile(r"\b(?:possible|able|any\s+chance|any\s+way|okay|ok|alrig
 
 
 def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in re.split(r"[,.;!?]+|\s+-+\s+|\s+and\s+(?=\w+\s)", text) if c.strip()]
+    """The clauses of `text`, each keeping its own question mark."""
+    parts = re.split(r"(?<=[?])\s*|[,.;!]+|\s+-+\s+|\s+and\s+(?=\w+\s)", text)
+    return [c.strip() for c in parts if c and c.strip()]
 
 
 def _strip_fillers(words: list[str]) -> list[str]:
@@ -129,6 +131,8 @@ def _clause_kind(clause: str) -> str | None:
             return INFO
         if first in {"how", "why"} and len(words) > 1 and words[1] in {"come", "so", "not"}:
             return INFO
+        if clause.rstrip().endswith("?") or first == "why":
+            return INFO  # a subject question: "who won?", "which one is cheaper?"
         return None
     if first in _AUX and len(words) > 1 and words[1] in _SUBJECTS:
         subject = words[1]

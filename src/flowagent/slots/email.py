@@ -153,7 +153,7 @@ class EmailExtractor(Extractor):
     ) -> Extraction | None:
         # A spelled local part ("d a n a dot r e y e s at …") is read by the spelling grammar.
         spelled_local = next(
-            (r for r in runs if r.end <= at.start() and not text[r.end : at.start()].strip()),
+            (r for r in runs if r.end <= at.start() and not text[r.end : at.start()].strip(" ,;")),
             None,
         )
         # Local part: words before "at", back to a stop word or punctuation.
