@@ -99,7 +99,9 @@ def main() -> None:
         totals: Counter[str] = Counter()
         by_kind: dict[str, Counter[str]] = defaultdict(Counter)
         for call in calls:
-            flow = flows.get(call["flow"]) or flows.setdefault(call["flow"], load_flow(call["flow"]))
+            flow = flows.get(call["flow"]) or flows.setdefault(
+                call["flow"], load_flow(call["flow"])
+            )
             verdict, notes = judge(call, flow)
             totals[verdict] += 1
             by_kind[call["kind"]][verdict] += 1

@@ -21,7 +21,14 @@ import gender_guesser.detector  # type: ignore[import-untyped]
 import names  # type: ignore[import-untyped]
 import wordfreq  # type: ignore[import-untyped]
 
-OUT = Path(__file__).resolve().parents[2] / "src" / "flowagent" / "slots" / "data" / "common_words.txt"
+OUT = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "flowagent"
+    / "slots"
+    / "data"
+    / "common_words.txt"
+)
 ZIPF = 3.0
 SURNAMES = 4000
 

@@ -28,14 +28,139 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no topic: question and auxiliary words, pronouns, articles, prepositions,
 # fillers. What remains of a phrase is what a question must mention.
 _STOP = frozenset(
-    """a an the and or but if so to of in on at by for with from about into over as is are
-    was were be been being am do does did done doing have has had having can could will would
-    shall should may might must i me my mine we us our you your yours y'all ya guys it its
-    they them their this that these those there here what when where why how who whom whose
-    which many any some anything something please just um uh er hmm oh okay ok well hi
-    hello hey yeah yes no not s re ll ve d t get got go going like know tell let wonder
-    wondering wondered question ask asking also again really actually kind sort thing things
-    one""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "about",
+        "into",
+        "over",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "yours",
+        "y'all",
+        "ya",
+        "guys",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "many",
+        "any",
+        "some",
+        "anything",
+        "something",
+        "please",
+        "just",
+        "um",
+        "uh",
+        "er",
+        "hmm",
+        "oh",
+        "okay",
+        "ok",
+        "well",
+        "hi",
+        "hello",
+        "hey",
+        "yeah",
+        "yes",
+        "no",
+        "not",
+        "s",
+        "re",
+        "ll",
+        "ve",
+        "d",
+        "t",
+        "get",
+        "got",
+        "go",
+        "going",
+        "like",
+        "know",
+        "tell",
+        "let",
+        "wonder",
+        "wondering",
+        "wondered",
+        "question",
+        "ask",
+        "asking",
+        "also",
+        "again",
+        "really",
+        "actually",
+        "kind",
+        "sort",
+        "thing",
+        "things",
+        "one",
+    ]
 )
 
 
@@ -46,9 +171,7 @@ def stem(word: str) -> str:
         w = w[:-3] + "y"
     elif len(w) > 5 and w.endswith("ing"):
         w = w[:-3]
-    elif len(w) > 4 and w.endswith("ed"):
-        w = w[:-2]
-    elif len(w) > 4 and w.endswith("es"):
+    elif (len(w) > 4 and w.endswith("ed")) or (len(w) > 4 and w.endswith("es")):
         w = w[:-2]
     elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
@@ -108,13 +231,14 @@ class AnswerBook:
         for answer in self.answers:
             score, first = 0, len(words)
             for phrase in answer.phrases:
-                if phrase <= present:
-                    # Without a question form, only an utterance that is little more than
-                    # the phrase ("your hours?", "opening hours") counts.
-                    if kind in (INFO, YESNO, TAG) or len(content) <= len(phrase) + 1:
-                        at = min(words.index(w) for w in phrase)
-                        if (len(phrase), -at) > (score, -first):
-                            score, first = len(phrase), at
+                # Without a question form, only an utterance that is little more than the
+                # phrase ("your hours?", "opening hours") counts.
+                if phrase <= present and (
+                    kind in (INFO, YESNO, TAG) or len(content) <= len(phrase) + 1
+                ):
+                    at = min(words.index(w) for w in phrase)
+                    if (len(phrase), -at) > (score, -first):
+                        score, first = len(phrase), at
             if kind in (INFO, YESNO, TAG):
                 for keyword in answer.keywords:
                     at = _find(words, keyword)

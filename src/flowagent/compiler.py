@@ -321,7 +321,9 @@ def compile_flow(
     messages: dict[str, list[Template]] = {}
     for key, value in spec.messages.model_dump().items():
         texts = value if isinstance(value, list) else [value]
-        extra = frozenset({"options"} if key == "clarify" else {"value"} if key == "corrected" else ())
+        extra = frozenset(
+            {"options"} if key == "clarify" else {"value"} if key == "corrected" else ()
+        )
         messages[key] = [template(("messages", key), t, extra) for t in texts] or [
             compile_template("")
         ]

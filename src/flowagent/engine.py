@@ -239,7 +239,7 @@ class Conversation:
 
     def _dispatch(self, scope: TurnScope, text: str) -> None:
         ctx = self._ctx
-        text, marker = self._flow.markers.strip(text)
+        text, marker = self._flow.markers.remove(text)
         if marker is not None:
             scope.marks.append(f"marker:{marker}")
         if not text and marker != "no_match":

@@ -72,7 +72,7 @@ class Markers:
         )
         return cls(defaults, tuple(ordered))
 
-    def strip(self, text: str) -> tuple[str, str | None]:
+    def remove(self, text: str) -> tuple[str, str | None]:
         """`(text without markers, verdict)`. The verdict is None when the text is to be used
         (markers, if any, removed); `"silence"` for a turn of only silence-like markers;
         `"no_match"` for a turn of only vocal sounds, or one where words were lost."""

@@ -42,8 +42,30 @@ TEXT = "text"
 
 _DIGIT_TOKEN = re.compile(r"[a-z]+|\d+|[^\sa-z\d]", re.I)
 _DIGIT_WORDS = {*DIGIT_WORDS, *UNITS, *TENS, "double", "triple", "hundred"}
-_GLUE = {"area", "code", "and", "then", "uh", "um", "er", "erm", "is", "it's", "the", "rest",
-         "extension", "ext", "x", "my", "number", "okay", "ok", "so", "yeah", "oh"}
+_GLUE = {
+    "area",
+    "code",
+    "and",
+    "then",
+    "uh",
+    "um",
+    "er",
+    "erm",
+    "is",
+    "it's",
+    "the",
+    "rest",
+    "extension",
+    "ext",
+    "x",
+    "my",
+    "number",
+    "okay",
+    "ok",
+    "so",
+    "yeah",
+    "oh",
+}
 _CLOSING = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|no|nope|ok|okay|and)\W+)?(?:that'?s\s+(?:it|all|everything|the\s+"
     r"(?:whole\s+)?(?:thing|address|lot))|that\s+is\s+(?:it|all)|done|i'?m\s+done|nothing\s+"
@@ -86,14 +108,22 @@ def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
     info = scope.flow.slots[slot]
     kind: str | None = None
     problems = {m.rsplit(".", 1)[-1] for m in result.marks if m.startswith(f"problem:{slot}.")}
-    if ("phone" in info.types or "number" in info.types) and digits_only(text):
-        if problems & {"phone_too_short"} or not result.problems:
-            kind = DIGITS
-        elif "number" in info.types and any(m.startswith(f"rule:{slot}.") for m in result.marks):
-            kind = DIGITS
-    if kind is None and "email" in info.types and not problems & {"email_invalid"}:
-        if spell_runs(text) and " at " not in f" {text.lower()} " and "@" not in text:
-            kind = SPELLING  # "d a n a dot r e y e s" and the domain still to come
+    too_few = bool(problems & {"phone_too_short"}) or not result.problems
+    below_rule = "number" in info.types and any(m.startswith(f"rule:{slot}.") for m in result.marks)
+    if (
+        ("phone" in info.types or "number" in info.types)
+        and digits_only(text)
+        and (too_few or below_rule)
+    ):
+        kind = DIGITS
+    elif (
+        "email" in info.types
+        and not problems & {"email_invalid"}
+        and spell_runs(text)
+        and " at " not in f" {text.lower()} "
+        and "@" not in text
+    ):
+        kind = SPELLING  # "d a n a dot r e y e s" and the domain still to come
     if kind is None and "email" in info.types and _CUT_OFF.search(text):
         kind = SPELLING  # visibly unfinished: "dana reyes at" … "gmail dot com"
     if kind is None:
@@ -248,11 +278,7 @@ def note_filled(scope: TurnScope, filled: list[str]) -> None:
     ctx = scope.ctx
     for name in filled:
         value = ctx.slots.get(name)
-        if (
-            "name" in scope.flow.slots[name].types
-            and isinstance(value, str)
-            and " " not in value
-        ):
+        if "name" in scope.flow.slots[name].types and isinstance(value, str) and " " not in value:
             ctx.last_filled = {"slot": name, "turn": ctx.turns}
             return
     if filled:

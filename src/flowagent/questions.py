@@ -37,23 +37,144 @@ _WH_CONTRACTED = frozenset(
 )
 _HOW_MUCH = frozenset({"much", "many", "long", "soon", "far", "late", "early", "often", "old"})
 _AUX = frozenset(
-    """do does did is are was were can could will would should shall may might must have has
-    am don't doesn't didn't isn't aren't won't can't couldn't wouldn't shouldn't haven't
-    hasn't wasn't weren't""".split()
+    [
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "have",
+        "has",
+        "am",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "won't",
+        "can't",
+        "couldn't",
+        "wouldn't",
+        "shouldn't",
+        "haven't",
+        "hasn't",
+        "wasn't",
+        "weren't",
+    ]
 )
 _SUBJECTS = frozenset(
-    """you i we it there they he she that this your my our the a an anyone someone somebody
-    anybody y'all u ya ye these those""".split()
+    [
+        "you",
+        "i",
+        "we",
+        "it",
+        "there",
+        "they",
+        "he",
+        "she",
+        "that",
+        "this",
+        "your",
+        "my",
+        "our",
+        "the",
+        "a",
+        "an",
+        "anyone",
+        "someone",
+        "somebody",
+        "anybody",
+        "y'all",
+        "u",
+        "ya",
+        "ye",
+        "these",
+        "those",
+    ]
 )
 _FIRST_PERSON = frozenset({"i", "we"})
 # Verbs of booking and coming: "can I book…", "could you fit me in…" ask for what the flow does.
 _REQUEST_VERBS = frozenset(
-    """book make schedule reschedule get come set see have reserve do switch change move add put
-    fit squeeze send sign pencil bring stop drop help start cancel take""".split()
+    [
+        "book",
+        "make",
+        "schedule",
+        "reschedule",
+        "get",
+        "come",
+        "set",
+        "see",
+        "have",
+        "reserve",
+        "do",
+        "switch",
+        "change",
+        "move",
+        "add",
+        "put",
+        "fit",
+        "squeeze",
+        "send",
+        "sign",
+        "pencil",
+        "bring",
+        "stop",
+        "drop",
+        "help",
+        "start",
+        "cancel",
+        "take",
+    ]
 )
 _FILLERS = frozenset(
-    """um uh er erm hmm so and oh okay ok hi hello hey yeah yes well also sorry actually but
-    just alright right quick one question real thanks thank excuse me there again now umm""".split()
+    [
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "hmm",
+        "so",
+        "and",
+        "oh",
+        "okay",
+        "ok",
+        "hi",
+        "hello",
+        "hey",
+        "yeah",
+        "yes",
+        "well",
+        "also",
+        "sorry",
+        "actually",
+        "but",
+        "just",
+        "alright",
+        "right",
+        "quick",
+        "one",
+        "question",
+        "real",
+        "thanks",
+        "thank",
+        "excuse",
+        "me",
+        "there",
+        "again",
+        "now",
+        "umm",
+    ]
 )
 _LEAD_INS = (
     "i was wondering",
@@ -88,8 +209,12 @@ _LEAD_INS = (
     "tell me",
 )
 _LEAD_IN = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _LEAD_INS) + r")\b\s*(?:you\s+)?")
-_PROPOSAL = re.compile(r"^(?:what|how)\s+about\b|^how'?s\s+\w+\s*$|^how\s+(?:does|is)\s+\w+\s+(?:sound|work)")
-_POSSIBLE = re.compile(r"\b(?:possible|able|any\s+chance|any\s+way|okay|ok|alright)\s+(?:to|if|for)\b")
+_PROPOSAL = re.compile(
+    r"^(?:what|how)\s+about\b|^how'?s\s+\w+\s*$|^how\s+(?:does|is)\s+\w+\s+(?:sound|work)"
+)
+_POSSIBLE = re.compile(
+    r"\b(?:possible|able|any\s+chance|any\s+way|okay|ok|alright)\s+(?:to|if|for)\b"
+)
 
 
 def _clauses(text: str) -> list[str]:
@@ -139,10 +264,13 @@ def _clause_kind(clause: str) -> str | None:
         verbs = words[2:6]
         if _POSSIBLE.search(rest):
             return REQUEST
-        if subject in _FIRST_PERSON | {"you", "u", "ya"} and first not in {"do", "does", "did"}:
-            # "can I book…", "could you send someone…"; but "can I pay by card?" asks.
-            if any(v in _REQUEST_VERBS for v in verbs[:2]):
-                return REQUEST
+        # "can I book…", "could you send someone…"; but "can I pay by card?" asks.
+        if (
+            subject in _FIRST_PERSON | {"you", "u", "ya"}
+            and first not in {"do", "does", "did"}
+            and any(v in _REQUEST_VERBS for v in verbs[:2])
+        ):
+            return REQUEST
         if subject in _FIRST_PERSON and first in {"do", "did"} and verbs[:1] == ["want"]:
             return None  # "do I want…" is thinking aloud
         return YESNO

@@ -84,9 +84,34 @@ _QUESTIONS = [
 ]
 _MARKERS = ["[BLANK_AUDIO]", "[Music]", "(silence)", "[inaudible]", "(coughs)", "<unk>", "♪"]
 _FILLERS = ["um, ", "uh ", "so, um, ", "okay so ", "let me see, it's "]
-_NATO = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
-         "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
-         "sierra", "tango", "uniform", "victor", "whiskey", "x-ray", "yankee", "zulu"]
+_NATO = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+    "quebec",
+    "romeo",
+    "sierra",
+    "tango",
+    "uniform",
+    "victor",
+    "whiskey",
+    "x-ray",
+    "yankee",
+    "zulu",
+]
 
 
 def spell(word: str, rng: random.Random) -> str:
@@ -220,9 +245,14 @@ class Caller:
             bounds = next((rule.params for rule in info.rules if rule.name == "range"), {})
             low, high = int(bounds.get("min", 0)), int(bounds.get("max", 30))
             return str(r.randint(low, high) if r.random() < 0.9 else r.randint(0, 3 * high + 1))
-        text = r.choice(["nothing else", "please call before", "I have a bad knee", "12 Oak Street"])
+        text = r.choice(
+            ["nothing else", "please call before", "I have a bad knee", "12 Oak Street"]
+        )
         if info.spec.multi_turn and r.random() < 0.5 and self.queue_for is None:
-            self.queue, self.queue_for = [r.choice(["apartment 4", "second floor"]), "that's it"], slot
+            self.queue, self.queue_for = (
+                [r.choice(["apartment 4", "second floor"]), "that's it"],
+                slot,
+            )
         return text
 
     def _noise(self, line: str) -> str:

@@ -49,9 +49,10 @@ def compose(parts: Iterable[str]) -> str:
             if not out or out[-1] != part:
                 out.append(part)
             continue
-        for sentence in _SENTENCE.split(part):
-            stripped = _APOLOGY.sub("", sentence, count=1)
-            if stripped != sentence:
+        for said in _SENTENCE.split(part):
+            sentence = said
+            stripped = _APOLOGY.sub("", said, count=1)
+            if stripped != said:
                 if apologised:
                     sentence = _capitalised(stripped.strip())
                 apologised = True

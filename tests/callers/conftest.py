@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import APPOINTMENT, NOW
 
 import flowagent
-from tests.conftest import APPOINTMENT, NOW
 
 PLUMBING = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "calls" / "plumbing.yaml"
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.callers.conftest import say
 
 import flowagent
 from flowagent.nonspeech import Markers
 from flowagent.slots.text import clean_free_text
 from flowagent.wording import compose
-from tests.callers.conftest import say
 
 
 @pytest.mark.parametrize("marker", ["[BLANK_AUDIO]", "[music]", "(silence)", "[ Silence ]", "♪"])
@@ -44,14 +44,14 @@ def test_a_markers_only_turn_never_fills_free_text(plumbing: flowagent.Flow) -> 
 
 def test_flow_markers_are_configurable() -> None:
     markers = Markers.from_spec({"<noise>": "silence", "[beep]": "no_match"}, defaults=False)
-    assert markers.strip("<NOISE>") == ("", "silence")
-    assert markers.strip("[beep]") == ("", "no_match")
-    assert markers.strip("[music]") == ("[music]", None)  # defaults off
+    assert markers.remove("<NOISE>") == ("", "silence")
+    assert markers.remove("[beep]") == ("", "no_match")
+    assert markers.remove("[music]") == ("[music]", None)  # defaults off
 
 
 def test_dictated_parentheses_are_not_markers() -> None:
-    assert Markers().strip("(415) 555 0123") == ("(415) 555 0123", None)
-    assert Markers().strip("Call John (my brother)") == ("Call John (my brother)", None)
+    assert Markers().remove("(415) 555 0123") == ("(415) 555 0123", None)
+    assert Markers().remove("Call John (my brother)") == ("Call John (my brother)", None)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,9 @@ def test_fillers_are_trimmed_from_a_stored_address(plumbing: flowagent.Flow) -> 
 def test_a_correction_while_another_slot_is_asked_is_said_back(
     reference: flowagent.Flow,
 ) -> None:
-    conv, turn = say(reference, "This is Maria, a checkup on Friday at 2pm", "actually make it Tuesday")
+    conv, turn = say(
+        reference, "This is Maria, a checkup on Friday at 2pm", "actually make it Tuesday"
+    )
     assert conv.slots["date"] == "2026-11-24"
     assert turn.text.startswith("Okay, Tuesday, November 24th instead.")
     assert turn.expecting == "contact"
@@ -97,8 +99,13 @@ def test_compose_keeps_only_the_first_apology() -> None:
 
 @pytest.mark.parametrize(
     "said",
-    ["transfer me", "can I speak with someone", "agent", "can you put me through to a person",
-     "let me talk to a dispatcher"],
+    [
+        "transfer me",
+        "can I speak with someone",
+        "agent",
+        "can you put me through to a person",
+        "let me talk to a dispatcher",
+    ],
 )
 def test_wider_handoff_phrases_hand_off(plumbing: flowagent.Flow, said: str) -> None:
     _, turn = say(plumbing, said)
@@ -141,8 +148,17 @@ def test_the_issue_calls_work_through_flowagent_run(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = subprocess.run(
-        [sys.executable, "-m", "flowagent.cli", "run", str(root / "flows" / "appointment.yaml"),
-         "--input", str(script)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "flowagent.cli",
+            "run",
+            str(root / "flows" / "appointment.yaml"),
+            "--input",
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout
     assert "$120" in out and "Thanks, Dana Whitfield." in out and "didn't hear" in out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.callers.conftest import say
 
 import flowagent
 from flowagent import slots
 from flowagent.render import say_phone
-from tests.callers.conftest import say
 
 
 def test_a_name_then_here_in_an_opening_is_the_name(plumbing: flowagent.Flow) -> None:
@@ -67,7 +67,9 @@ def test_ten_digits_and_another_area_code_ask_which() -> None:
 
 
 def test_ten_digits_and_another_area_code_are_asked_about(reference: flowagent.Flow) -> None:
-    _, turn = say(reference, "This is Maria, a checkup on Friday at 2pm", "555 123 4567, area code 212")
+    _, turn = say(
+        reference, "This is Maria, a checkup on Friday at 2pm", "555 123 4567, area code 212"
+    )
     assert turn.text.startswith("Just to be sure — did you mean 2 1 2, 1 2 3, 4 5 6 7 or")
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import flowagent
 from tests.callers.conftest import say
+
+import flowagent
 
 BOOKED = "This is Maria, a checkup on Friday at 2pm"  # leaves only the contact to ask
 
@@ -48,7 +49,7 @@ def test_saying_the_whole_number_again_replaces_the_pieces(reference: flowagent.
 
 
 def test_a_turn_that_is_not_a_piece_drops_the_pending_number(reference: flowagent.Flow) -> None:
-    conv, turn = say(reference, BOOKED, "four one five", "can you repeat the question")
+    _conv, turn = say(reference, BOOKED, "four one five", "can you repeat the question")
     assert turn.event == "repeat"
     _, turn = say(reference, BOOKED, "four one five", "maria at gmail dot com")
     assert turn.state == "CONFIRM"
@@ -78,7 +79,11 @@ def test_a_full_name_is_not_extended_by_a_stray_word(reference: flowagent.Flow) 
 
 def test_an_address_in_pieces_is_kept_whole(plumbing: flowagent.Flow) -> None:
     conv, turn = say(
-        plumbing, "toilet's overflowing", "Ken Ito", "4410 North Clark Street", "unit 3",
+        plumbing,
+        "toilet's overflowing",
+        "Ken Ito",
+        "4410 North Clark Street",
+        "unit 3",
         "that's it",
     )
     assert conv.slots["address"] == "4410 North Clark Street, unit 3"

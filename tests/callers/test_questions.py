@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.callers.conftest import say
 
 import flowagent
 from flowagent.errors import FlowCheckError
 from flowagent.questions import INFO, PROPOSAL, REQUEST, TAG, YESNO, question_kind
-from tests.callers.conftest import say
 
 
 @pytest.mark.parametrize(
@@ -69,10 +69,15 @@ def test_the_reference_flow_answers_hours_location_insurance_pricing(
 
 
 def test_a_question_is_never_stored_as_free_text(plumbing: flowagent.Flow) -> None:
-    conv, turn = say(plumbing, "my water heater's out", "Lee Chan", "how much do you charge for that?")
+    conv, turn = say(
+        plumbing, "my water heater's out", "Lee Chan", "how much do you charge for that?"
+    )
     assert "address" not in conv.slots
     assert turn.event == "unanswered" and turn.expecting == "address"
-    assert turn.text == "Sorry, I can't answer that on this line. What's the address where you need us?"
+    assert (
+        turn.text
+        == "Sorry, I can't answer that on this line. What's the address where you need us?"
+    )
 
 
 def test_unanswered_questions_have_their_own_counter(plumbing: flowagent.Flow) -> None:

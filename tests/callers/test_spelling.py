@@ -4,11 +4,11 @@ spelled values are read back spelled."""
 from __future__ import annotations
 
 import pytest
+from tests.callers.conftest import say
 
 import flowagent
 from flowagent import slots
 from flowagent.slots.spelling import spell_runs
-from tests.callers.conftest import say
 
 BOOKED = "This is Maria, a checkup on Friday at 2pm"
 
@@ -101,5 +101,5 @@ states:
 """,
         encoding="utf-8",
     )
-    conv, turn = say(flowagent.load_flow(path), "Dana Reyes")
+    _conv, turn = say(flowagent.load_flow(path), "Dana Reyes")
     assert turn.text == "That's Dana Reyes, D A N A, R E Y E S, right?"

@@ -57,7 +57,11 @@ def _window_match(phrase: tuple[str, ...], tokens: list[str]) -> tuple[int, int]
     need = set(phrase)
     for size in (n, n + 1):
         for i in range(len(tokens) - size + 1):
-            if need <= set(tokens[i : i + size]) and tokens[i] in need and tokens[i + size - 1] in need:
+            if (
+                need <= set(tokens[i : i + size])
+                and tokens[i] in need
+                and tokens[i + size - 1] in need
+            ):
                 return i, i + size - 1
     return None
 
@@ -98,7 +102,9 @@ class ChoiceExtractor(Extractor):
         first_other = next(e for e in found if e.value != last.value)
         if is_correction(text[first_other.end : last.start]):
             return last  # "a checkup — actually no, a consultation"
-        return Extraction(None, found[0].start, last.end, rule="two-choices", candidates=tuple(keys[:3]))
+        return Extraction(
+            None, found[0].start, last.end, rule="two-choices", candidates=tuple(keys[:3])
+        )
 
     @staticmethod
     def _unordered(

@@ -181,8 +181,6 @@ class EmailExtractor(Extractor):
         rule = None
         if spelled_local is not None and spelled_local.start <= start + 1:
             local, start, rule = spelled_local.text.lower(), spelled_local.start, "spelled"
-        elif spelled_local is not None and spelled_local.letters >= 3:
-            local, start, rule = spelled_local.text.lower(), spelled_local.start, "spelled"
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
         domain_text = _DROPPED_DOT.sub(r"\1.", _SPACED_DOT.sub(".", _spoken_symbols(after)))

@@ -26,9 +26,7 @@ _CUE = re.compile(
     re.I,
 )
 # "last name is Nguyen", "surname's Whitfield", "my last name, Delgado": a surname on its own.
-_SURNAME = re.compile(
-    r"\b(?:last|sur|family)\s*name(?:\s+is|'s|\s+would\s+be)?\s*,?\s+", re.I
-)
+_SURNAME = re.compile(r"\b(?:last|sur|family)\s*name(?:\s+is|'s|\s+would\s+be)?\s*,?\s+", re.I)
 _FIRST_LAST = re.compile(
     r"\bfirst\s+name(?:\s+is|'s)?\s+(?P<first>[A-Za-z][\w'-]*)[\s,.;]+(?:and\s+)?(?:my\s+|the\s+)?"
     r"(?:last|sur|family)\s*name(?:\s+is|'s)?\s+(?P<last>[A-Za-z][\w'-]*)",
@@ -183,8 +181,10 @@ def _cased(text: str) -> bool:
     """Whether the transcript is in sentence case, so that a capital inside it means a name."""
     letters = [c for c in text if c.isalpha()]
     # (a run of spaces is words another slot used, masked by the engine: there were more)
-    return bool(letters) and any(c.islower() for c in letters) and (
-        not text.istitle() or "   " in text
+    return (
+        bool(letters)
+        and any(c.islower() for c in letters)
+        and (not text.istitle() or "   " in text)
     )
 
 

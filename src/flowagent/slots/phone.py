@@ -20,10 +20,16 @@ from flowagent.slots.spoken import DigitRun, digit_runs
 _MIN_EXPECTED = 5  # shorter digit runs in an answer are more likely a time or a count
 # STT writes a spoken area code as a clock time: "four fifteen, five five five…" → "4:15 555…".
 # A clock followed by more digits is read as digits when that gives a phone number.
-_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b(?=[\s,.-]+(?:\d|zero|one|two|three|four|five|six|"
-                    r"seven|eight|nine|oh\b))", re.I)
+_CLOCK = re.compile(
+    r"\b(\d{1,2}):(\d{2})\b(?=[\s,.-]+(?:\d|zero|one|two|three|four|five|six|"
+    r"seven|eight|nine|oh\b))",
+    re.I,
+)
 _AREA_CODE = re.compile(r"\barea\s+code(?:\s+is|'s)?\s*,?\s*", re.I)
-_EXTENSION = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:my\s+|the\s+|it.s\s+)?(?:extension|ext\.?|x)\s*(?:number\s+|is\s+)?", re.I)
+_EXTENSION = re.compile(
+    r"\s*[,;]?\s*(?:and\s+)?(?:my\s+|the\s+|it.s\s+)?(?:extension|ext\.?|x)\s*(?:number\s+|is\s+)?",
+    re.I,
+)
 
 
 def _national_length(region: str) -> int | None:
@@ -87,7 +93,9 @@ class PhoneExtractor(Extractor):
         if local is None:
             return None
         start, end = min(cue.start(), local.start), max(code.end, local.end)
-        digits = local.digits[1:] if len(local.digits) == 11 and local.digits[0] == "1" else local.digits
+        digits = (
+            local.digits[1:] if len(local.digits) == 11 and local.digits[0] == "1" else local.digits
+        )
         if len(digits) == 7:
             value = self._valid(code.digits + digits, region)
             if value is not None:

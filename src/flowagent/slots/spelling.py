@@ -139,7 +139,7 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
         start = end = -1
         j = i
         while j < n:
-            word, s, e = toks[j]
+            word, s, _ = toks[j]
             low = word.lower()
             piece: str | None = None
             used = 1
@@ -149,18 +149,35 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
                 used = 2 + (1 if nxt == "case" else 0)
                 piece = (_letter(toks[j + used - 1][0]) or "").upper()
                 is_letter = strong = bool(piece)
-            elif low in ("upper", "lower") and nxt == "case" and j + 2 < n and _letter(toks[j + 2][0]):
+            elif (
+                low in ("upper", "lower")
+                and nxt == "case"
+                and j + 2 < n
+                and _letter(toks[j + 2][0])
+            ):
                 letter = _letter(toks[j + 2][0]) or ""
-                piece, used, is_letter, strong = (letter.upper() if low == "upper" else letter), 3, True, True
+                piece, used, is_letter, strong = (
+                    (letter.upper() if low == "upper" else letter),
+                    3,
+                    True,
+                    True,
+                )
             elif low in _SMALL and j + 1 < n and _letter(nxt):
                 piece, used, is_letter, strong = _letter(nxt), 2, True, True
-            elif low in _MULTIPLY and j + 1 < n and _letter(toks[j + 1][0].rstrip("s'")) and (
-                low in ("double", "triple") or toks[j + 1][0].lower().endswith(("'s", "s"))
+            elif (
+                low in _MULTIPLY
+                and j + 1 < n
+                and _letter(toks[j + 1][0].rstrip("s'"))
+                and (low in ("double", "triple") or toks[j + 1][0].lower().endswith(("'s", "s")))
             ):
-                letter = _letter(toks[j + 1][0].lower().removesuffix("'s").rstrip("s") or toks[j + 1][0])
-                if letter:
-                    piece, used, is_letter, strong = letter * _MULTIPLY[low], 2, True, True
-            elif low in NATO and (out or (j + 1 < n and (toks[j + 1][0].lower() in NATO or _letter(toks[j + 1][0])))):
+                doubled = _letter(
+                    toks[j + 1][0].lower().removesuffix("'s").rstrip("s") or toks[j + 1][0]
+                )
+                if doubled:
+                    piece, used, is_letter, strong = doubled * _MULTIPLY[low], 2, True, True
+            elif low in NATO and (
+                out or (j + 1 < n and (toks[j + 1][0].lower() in NATO or _letter(toks[j + 1][0])))
+            ):
                 piece, is_letter, strong = NATO[low], True, True
             elif _letter(word) and not (low in LETTER_NAMES and not out and not _letter(nxt)):
                 piece, is_letter = _letter(word), True
@@ -174,7 +191,7 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
                             used = 1 + len(parts) + 1
                             strong = True
                             break
-            elif (low.isdigit() or low in DIGIT_WORDS and low not in ("o", "oh")) and out:
+            elif (low.isdigit() or (low in DIGIT_WORDS and low not in ("o", "oh"))) and out:
                 piece = low if low.isdigit() else str(DIGIT_WORDS[low])
             elif symbols and low in SYMBOLS and out and j + 1 < n:
                 piece = SYMBOLS[low]

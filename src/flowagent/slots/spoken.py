@@ -212,7 +212,9 @@ def digit_runs(text: str) -> list[DigitRun]:
             ):
                 digits += str(DIGIT_WORDS[low]) * pending_mult
                 pending_mult = 1
-            elif low in _PAIR_WORDS and (digits or (j + 1 < len(tokens) and _is_digit(tokens[j + 1]))):
+            elif low in _PAIR_WORDS and (
+                digits or (j + 1 < len(tokens) and _is_digit(tokens[j + 1]))
+            ):
                 pair = _pair(tokens, j)
                 assert pair is not None
                 digits += pair[0]

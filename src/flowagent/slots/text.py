@@ -21,7 +21,10 @@ from collections.abc import Iterable
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
 
-_FILLER = r"(?:um+|uh+|er+|erm|hmm+|mm+|ah+|so|well|okay|ok|oh|yeah|yes|yep|right|alright|like|sure|hi|hello|hey|let'?s\s+see|let\s+me\s+see|let\s+me\s+think)"
+_FILLER = (
+    r"(?:um+|uh+|er+|erm|hmm+|mm+|ah+|so|well|okay|ok|oh|yeah|yes|yep|right|alright|like|sure|"
+    r"hi|hello|hey|let'?s\s+see|let\s+me\s+see|let\s+me\s+think)"
+)
 _LEAD = re.compile(rf"^(?:\s*{_FILLER}\b[\s,.!-]*)+", re.I)
 _IT_IS = re.compile(
     r"^(?:it'?s|it\s+is|that'?s|that\s+is|it'?d\s+be|it\s+would\s+be|it\s+will\s+be|"
@@ -33,7 +36,9 @@ _SLOT_WORDS = (
     "address|street address|home address|name|full name|email|email address|number|"
     "phone number|zip code|zip|postcode|problem|issue|model|make|reason|request|requests"
 )
-_MY_X_IS = r"^(?:my|the|our|his|her|their)\s+(?:{words})(?:\s+is|'s|\s+would\s+be|\s+will\s+be)?\b[\s,:]*"
+_MY_X_IS = (
+    r"^(?:my|the|our|his|her|their)\s+(?:{words})(?:\s+is|'s|\s+would\s+be|\s+will\s+be)?\b[\s,:]*"
+)
 _INNER = re.compile(r"[\s,]*(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
 _TRAIL = re.compile(r"[\s,.]*\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
 

@@ -67,9 +67,9 @@ class CollectState(StateBehaviour):
             scope.no_match(slot, message)
         elif result.filled:
             scope.resume()
-        elif pieces.complete_surname(scope, text):
-            return
-        elif expected is not None and pieces.start(scope, text, result, expected):
+        elif pieces.complete_surname(scope, text) or (
+            expected is not None and pieces.start(scope, text, result, expected)
+        ):
             return
         else:
             scope.no_match(expected or self.missing(scope) or self.name, None)
