@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
 from flowagent.slots.spelling import spell_runs
-from flowagent.slots.spoken import DIGIT_WORDS, TENS, UNITS
+from flowagent.slots.spoken import DIGIT_WORDS, TENS, UNITS, digit_runs
 from flowagent.slots.text import clean_free_text
 
 if TYPE_CHECKING:
@@ -96,6 +96,14 @@ def digits_only(text: str) -> int:
     return count
 
 
+def _digit_by_digit(text: str) -> bool:
+    tokens = _DIGIT_TOKEN.findall(text.lower())
+    return bool(tokens) and all(
+        (t.isdigit() and len(t) <= 4) or t in DIGIT_WORDS or t in _GLUE or not t.isalnum()
+        for t in tokens
+    )
+
+
 def is_closing(text: str) -> bool:
     """ "that's it", "that's all", "done", "nothing else": the end of a text in pieces."""
     return bool(_CLOSING.match(text))
@@ -109,12 +117,14 @@ def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
     kind: str | None = None
     problems = {m.rsplit(".", 1)[-1] for m in result.marks if m.startswith(f"problem:{slot}.")}
     too_few = bool(problems & {"phone_too_short"}) or not result.problems
-    below_rule = "number" in info.types and any(m.startswith(f"rule:{slot}.") for m in result.marks)
-    if (
-        ("phone" in info.types or "number" in info.types)
-        and digits_only(text)
-        and (too_few or below_rule)
-    ):
+    # A number slot takes pieces only when said digit by digit ("four five six" … a member
+    # number) and refused by a rule: "twenty nineteen" for a year is one answer, not a piece.
+    number_piece = (
+        "number" in info.types
+        and any(m.startswith(f"rule:{slot}.") for m in result.marks)
+        and _digit_by_digit(text)
+    )
+    if ("phone" in info.types and digits_only(text) and too_few) or number_piece:
         kind = DIGITS
     elif (
         "email" in info.types
@@ -171,6 +181,8 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
     combined = f"{pending.get('text', '')} {text}"  # an address reads on across the pause
     if kind == DIGITS:
         combined = _area_code_first(str(pending.get("text", "")), text)
+        if "phone" not in scope.flow.slots[slot].types:  # a number said digit by digit
+            combined = "".join(run.digits for run in digit_runs(combined))
     ctx.pending = None
     if _whole(scope, text, slot):  # said the whole answer again: it alone counts
         combined = text
@@ -193,7 +205,10 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
 
 
 def _whole(scope: TurnScope, text: str, slot: str) -> bool:
+    """Whether `text` alone is a whole phone number or address (said again in full)."""
     info = scope.flow.slots[slot]
+    if not {"phone", "email"} & set(info.types):
+        return False
     ctx = ExtractContext(now=scope.ctx.now, region=scope.flow.region, expected=True)
     for extractor in info.extractors:
         found = extractor.extract(text, ctx)

@@ -106,3 +106,51 @@ def test_a_spelled_email_local_part_waits_for_its_domain(reference: flowagent.Fl
 def test_an_email_cut_off_at_at_waits_for_the_rest(reference: flowagent.Flow) -> None:
     conv, _ = say(reference, BOOKED, "dana reyes at", "gmail dot com")
     assert conv.slots["contact"] == "danareyes@gmail.com"
+
+
+def test_a_number_said_digit_by_digit_in_pieces_is_one_number(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "member.yaml"
+    path.write_text(
+        """
+flow: member
+start: ASK
+slots:
+  member:
+    type: number
+    prompt: "What's your member number?"
+    rules: [{rule: range, min: 100000, max: 999999, message: "Member numbers have six digits."}]
+states:
+  ASK: {kind: collect, slots: [member], next: DONE}
+  DONE: {kind: end}
+  FALLBACK: {kind: end}
+""",
+        encoding="utf-8",
+    )
+    conv, _ = say(flowagent.load_flow(path), "four five six", "one two three")
+    assert conv.slots["member"] == 456123
+
+
+def test_a_whole_number_refused_by_a_rule_is_not_a_piece(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "party.yaml"
+    path.write_text(
+        """
+flow: party
+start: ASK
+slots:
+  size:
+    type: number
+    prompt: "How many people?"
+    rules: [{rule: range, min: 1, max: 12, message: "We seat up to 12."}]
+states:
+  ASK: {kind: collect, slots: [size], next: DONE}
+  DONE: {kind: end}
+  FALLBACK: {kind: end}
+""",
+        encoding="utf-8",
+    )
+    _, turn = say(flowagent.load_flow(path), "fifteen")
+    assert turn.text.startswith("We seat up to 12.")
