@@ -66,6 +66,9 @@ def fill_slots(
     """Extract, validate and store slot values; see the module docstring."""
     result = FillResult()
     correcting = overwrite or is_correction(text)
+    # Free text asked for: a value another slot already holds, said again, leaves its words
+    # to the answer ("F-150" is the model asked for, not the make again).
+    text_asked = expected is not None and "text" in flow.slots[expected].types
     masked = text
     ordered = sorted(candidates, key=lambda n: -flow.slots[n].priority)
     for name in ordered:
@@ -98,9 +101,10 @@ def fill_slots(
                 result.marks.append(f"problem:{name}.{found.problem}")
                 masked = _mask(masked, found)
             continue
-        masked = _mask(masked, found)
         previous = ctx.slots.get(name)
         value = found.value
+        if not (text_asked and not is_expected and previous == value):
+            masked = _mask(masked, found)
         if found.rule == "surname" and isinstance(previous, str) and " " not in previous:
             value = f"{previous} {value}"  # "my last name is Whitfield" after "Dana"
         elif previous == value:

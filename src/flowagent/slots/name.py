@@ -325,7 +325,11 @@ class NameExtractor(Extractor):
         ]
         if not kept or len(kept) > 3:
             return []
-        if any(not plausible(w.group(0)) or len(w.group(0)) < 2 for w in kept):
+        # The first word must be name-like; the others may be surnames that are also words
+        # ("Yara Said", "Ruth Waters"), as the whole answer is the name.
+        if not plausible(kept[0].group(0)) or any(
+            not name_shaped(w.group(0)) or len(w.group(0)) < 2 for w in kept
+        ):
             return []
         if re.search(r"\d", text):
             return []

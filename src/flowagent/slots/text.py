@@ -39,6 +39,8 @@ _SLOT_WORDS = (
 _MY_X_IS = (
     r"^(?:my|the|our|his|her|their)\s+(?:{words})(?:\s+is|'s|\s+would\s+be|\s+will\s+be)?\b[\s,:]*"
 )
+# A false start: an article left hanging before a pause ("it's a, uh, Camry").
+_HANGING = re.compile(r"^(?:a|an|the)\s*(?:,\s*|\s+(?=(?:um+|uh+|er+|erm)\b))", re.I)
 _INNER = re.compile(r"[\s,]*(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
 _TRAIL = re.compile(r"[\s,.]*\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
 
@@ -53,6 +55,7 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
         out = _LEAD.sub("", out)
         out = _IT_IS.sub("", out)
         out = my_x_is.sub("", out)
+        out = _HANGING.sub("", out)
         if out == before:
             break
     out = _INNER.sub(" ", out)
