@@ -14,6 +14,9 @@ for bracketed sound descriptions):
 - `(…)` and `*…*` of at most four words when one of them names a sound (`(wind blowing)`,
   `*coughs*`), or written in capitals with underscores (`(_BEG_)`);
 - music notes (`♪ … ♪`);
+- a turn of nothing but hesitation sounds ("uh", "um", "hmm": Deepgram writes fillers as
+  words, and LiveKit's Deepgram plugin asks for them by default) is a no-match, like a cough:
+  the caller is there, but said no words;
 - the flow's own markers (`input.markers`), matched case-insensitively.
 """
 
@@ -53,6 +56,10 @@ _PARENS = re.compile(r"\(([^()]{1,40})\)|\*([^*]{1,40})\*")
 _MUSIC = re.compile(r"[♪♫♬][^♪♫♬]{0,80}[♪♫♬]|[♪♫♬]")
 _CAPS_TAG = re.compile(r"^_*[A-Z][A-Z_ ]*_*$|^_\w+_$")
 _TRIGGERS = frozenset("[(<*♪♫♬")
+# A turn of only hesitation sounds: Deepgram writes them as words ("uh", "um"; LiveKit's
+# Deepgram plugin turns filler words on by default), whisper as "Um..." or "Hmm.".
+_HESITATION = r"(?:u+h+|u+m+|e+r+m*|h+m+|a+h+)"
+_HESITATION_ONLY = re.compile(rf"^(?![\W_]*uh[\s-]uh[\W_]*$)[\W_]*{_HESITATION}(?:[\W_]+{_HESITATION})*[\W_]*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,8 @@ class Markers:
             text = _MUSIC.sub(lambda m: _note("music", kinds), text)
             text = _PARENS.sub(lambda m: _paren(m, kinds), text)
         if not kinds:
+            if self.defaults and len(text) < 40 and _HESITATION_ONLY.match(text):
+                return "", NO_MATCH  # "um…": the caller is there, no words yet
             return text, None
         clean = " ".join(text.split()).strip(" ,.;:-")
         if LOST in kinds:

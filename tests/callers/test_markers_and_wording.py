@@ -162,3 +162,25 @@ def test_the_issue_calls_work_through_flowagent_run(tmp_path: Path) -> None:
         check=False,
     ).stdout
     assert "$120" in out and "Thanks, Dana Whitfield." in out and "didn't hear" in out
+
+
+@pytest.mark.parametrize("said", ["um", "Uh...", "uh, um", "Hmm."])
+def test_a_turn_of_only_hesitation_is_a_no_match_not_a_value(
+    reference: flowagent.Flow, said: str
+) -> None:
+    conv, turn = say(reference, "hello", said)
+    assert turn.event == "no_match" and "name" not in conv.slots
+
+
+@pytest.mark.parametrize(("said", "outcome"), [("mhmm", "complete"), ("uh-huh", "complete")])
+def test_deepgram_spellings_of_yes_confirm(
+    reference: flowagent.Flow, said: str, outcome: str
+) -> None:
+    _, turn = say(reference, "This is Maria, a checkup on Friday at 2pm", "555 123 4567", said)
+    assert turn.outcome == outcome
+
+
+@pytest.mark.parametrize("said", ["uh-uh", "mm-mm", "nuh-uh"])
+def test_deepgram_spellings_of_no_reject(reference: flowagent.Flow, said: str) -> None:
+    _, turn = say(reference, "This is Maria, a checkup on Friday at 2pm", "555 123 4567", said)
+    assert turn.expecting == "change"
