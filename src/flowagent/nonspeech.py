@@ -59,7 +59,9 @@ _TRIGGERS = frozenset("[(<*♪♫♬")
 # A turn of only hesitation sounds: Deepgram writes them as words ("uh", "um"; LiveKit's
 # Deepgram plugin turns filler words on by default), whisper as "Um..." or "Hmm.".
 _HESITATION = r"(?:u+h+|u+m+|e+r+m*|h+m+|a+h+)"
-_HESITATION_ONLY = re.compile(rf"^(?![\W_]*uh[\s-]uh[\W_]*$)[\W_]*{_HESITATION}(?:[\W_]+{_HESITATION})*[\W_]*$", re.I)
+_HESITATION_ONLY = re.compile(
+    rf"^(?![\W_]*uh[\s-]uh[\W_]*$)[\W_]*{_HESITATION}(?:[\W_]+{_HESITATION})*[\W_]*$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
