@@ -70,35 +70,48 @@ class Markers:
 
     defaults: bool = True
     extra: tuple[tuple[str, str], ...] = ()  # (lower-case literal, kind)
+    pattern: re.Pattern[str] | None = None  # the literals, longest first
 
     @classmethod
     def from_spec(cls, markers: Mapping[str, str], defaults: bool) -> Markers:
         # A flow's "no_match" marker is a sound the caller made: removed around words, and a
         # no-match when alone.
         ordered = sorted(
-            ((k.lower(), VOCAL if v == NO_MATCH else SILENCE) for k, v in markers.items() if k),
+            (
+                (k.lower(), VOCAL if v == NO_MATCH else SILENCE)
+                for k, v in markers.items()
+                if k.strip()
+            ),
             key=lambda p: -len(p[0]),
         )
-        return cls(defaults, tuple(ordered))
+        pattern = (
+            re.compile("|".join(re.escape(k) for k, _ in ordered), re.I) if ordered else None
+        )
+        return cls(defaults, tuple(ordered), pattern)
+
+    def blank(self, text: str) -> tuple[str, list[str]]:
+        """`text` with every marker replaced by spaces of the same length (spans stay
+        valid), and the kind of each marker found."""
+        kinds: list[str] = []
+        if self.pattern is not None:
+            found = dict(self.extra)
+
+            def literal(m: re.Match[str]) -> str:
+                kinds.append(found.get(m.group(0).lower(), SILENCE))
+                return " " * len(m.group(0))
+
+            text = self.pattern.sub(literal, text)
+        if self.defaults and not _TRIGGERS.isdisjoint(text):
+            text = _BRACKETED.sub(lambda m: _note(m.group(0), m.group(0), kinds), text)
+            text = _MUSIC.sub(lambda m: _note("music", m.group(0), kinds), text)
+            text = _PARENS.sub(lambda m: _paren(m, kinds), text)
+        return text, kinds
 
     def remove(self, text: str) -> tuple[str, str | None]:
         """`(text without markers, verdict)`. The verdict is None when the text is to be used
         (markers, if any, removed); `"silence"` for a turn of only silence-like markers;
         `"no_match"` for a turn of only vocal sounds, or one where words were lost."""
-        kinds: list[str] = []
-        if self.extra:
-            low = text.lower()
-            for literal, kind in self.extra:
-                at = low.find(literal)
-                while at >= 0:
-                    text = text[:at] + " " + text[at + len(literal) :]
-                    low = low[:at] + " " + low[at + len(literal) :]
-                    kinds.append(kind)
-                    at = low.find(literal)
-        if self.defaults and not _TRIGGERS.isdisjoint(text):
-            text = _BRACKETED.sub(lambda m: _note(m.group(0), kinds), text)
-            text = _MUSIC.sub(lambda m: _note("music", kinds), text)
-            text = _PARENS.sub(lambda m: _paren(m, kinds), text)
+        text, kinds = self.blank(text)
         if not kinds:
             if self.defaults and len(text) < 40 and _HESITATION_ONLY.match(text):
                 return "", NO_MATCH  # "um…": the caller is there, no words yet
@@ -111,9 +124,13 @@ class Markers:
         return clean, (NO_MATCH if VOCAL in kinds else SILENCE)
 
 
-def _note(marker: str, kinds: list[str]) -> str:
+#: The built-in forms, for extractors used on their own (`slots.extract`).
+DEFAULT = Markers()
+
+
+def _note(marker: str, said: str, kinds: list[str]) -> str:
     kinds.append(LOST if _LOST.search(marker) else VOCAL if _VOCAL.search(marker) else SILENCE)
-    return " "
+    return " " * len(said)
 
 
 def _paren(m: re.Match[str], kinds: list[str]) -> str:
@@ -124,5 +141,5 @@ def _paren(m: re.Match[str], kinds: list[str]) -> str:
         and not any(c.isdigit() for c in inner)
         and (_SOUND.search(inner) or _CAPS_TAG.match(inner))
     ):
-        return _note(inner, kinds)
+        return _note(inner, m.group(0), kinds)
     return m.group(0)

@@ -184,3 +184,11 @@ def test_deepgram_spellings_of_yes_confirm(
 def test_deepgram_spellings_of_no_reject(reference: flowagent.Flow, said: str) -> None:
     _, turn = say(reference, "This is Maria, a checkup on Friday at 2pm", "555 123 4567", said)
     assert turn.expecting == "change"
+
+
+@pytest.mark.parametrize("marker", ["[BLANK_AUDIO]", "[music]", "(silence)", "[inaudible]"])
+def test_no_extractor_reads_a_marker_as_a_value(marker: str) -> None:
+    from flowagent import slots
+
+    for slot_type in ("name", "text", "email", "phone", "choice"):
+        assert slots.extract(slot_type, marker, choices={"music": ["music"]}) is None
