@@ -51,7 +51,8 @@ def main() -> None:
         if not re.fullmatch(r"[a-z][a-z']+", word):
             continue
         zipf = wordfreq.zipf_frequency(word, "en")
-        if word in first or word in surnames:
+        bare = word.replace("'", "")  # the Census writes "O'Brien" as "OBRIEN"
+        if word in first or word in surnames or bare in first or bare in surnames:
             continue
         if zipf < 5.5 and detector.get_gender(word) in known:
             continue

@@ -173,7 +173,11 @@ _TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor)\.?$", re.I)
 
 def _title(word: str) -> str:
     if word.isupper() or word.islower():
-        return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+        word = "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+        head, apostrophe, tail = word.partition("'")
+        if apostrophe and len(head) == 1 and tail:  # "o'brien" → "O'Brien", "d'angelo"
+            word = f"{head}'{tail[:1].upper()}{tail[1:]}"
+        return word
     return word[0].upper() + word[1:]
 
 
