@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flowagent.questions import INFO, PROPOSAL, REQUEST, TAG, YESNO, question_kind
+from flowagent.questions import INFO, PROPOSAL, REQUEST, TAG, YESNO, question_kind, statements
 from flowagent.slots.base import ExtractContext
 
 if TYPE_CHECKING:
@@ -268,12 +268,20 @@ def handle_question(scope: TurnScope, text: str) -> bool:
     if kind is None or kind in (PROPOSAL, REQUEST):
         return False
     answer = scope.flow.answers.match(text, kind)
-    if answer is not None:
-        scope.answer(answer)
-        return True
-    if kind == TAG or (kind == YESNO and _carries_value(scope, text)):
+    if kind != TAG and answer is None and kind == YESNO and _carries_value(scope, text):
         return False
-    scope.deflect()
+    if kind == TAG and answer is None:
+        return False
+    # What the caller said besides asking ("I'd like a checkup on Friday, how much is it?")
+    # is still an answer: handled after the question, instead of asking again.
+    rest = statements(text)
+    also = bool(rest) and rest != text and _carries_value(scope, rest)
+    if answer is not None:
+        scope.answer(answer, ask_again=not also)
+    else:
+        scope.deflect(ask_again=not also)
+    if also and not scope.ctx.ended and scope.behaviour.waits:
+        scope.behaviour.handle(scope, rest)
     return True
 
 

@@ -277,6 +277,12 @@ def _clause_kind(clause: str) -> str | None:
     return None
 
 
+def statements(text: str) -> str:
+    """The clauses of `text` that ask nothing, joined: "I'd like a checkup on Friday, how
+    much is it?" → "I'd like a checkup on Friday" (what a caller also said besides asking)."""
+    return ", ".join(c for c in _clauses(text) if _clause_kind(c) is None and not c.endswith("?"))
+
+
 def question_kind(text: str) -> str | None:
     """`"info"`, `"yesno"`, `"request"`, `"proposal"`, `"tag"` (only a question mark) or
     None. A wh- or indirect question anywhere decides; otherwise the first question clause."""

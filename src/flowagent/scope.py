@@ -341,7 +341,7 @@ class TurnScope:
             self.fire("error")
 
     # --- questions -----------------------------------------------------------------------
-    def answer(self, answer: Answer) -> None:
+    def answer(self, answer: Answer, ask_again: bool = True) -> None:
         """Say the flow's answer to the caller's question, then the current question again
         (or go to the answer's `to:` state)."""
         self.event = "answer"
@@ -350,10 +350,10 @@ class TurnScope:
         self.say(self.render_text(answer.say))
         if answer.to:
             self.fire(f"answer:{answer.name}")
-        else:
+        elif ask_again:
             self.say(self.question_again())
 
-    def deflect(self) -> None:
+    def deflect(self, ask_again: bool = True) -> None:
         """A question the flow has no answer for: a polite deflection and the question again.
         Counted on its own; `limits.max_unanswered` in a row lead where too many no-matches
         lead."""
@@ -375,7 +375,8 @@ class TurnScope:
                 self.enter(target)
                 return
         self.say(self.message("unanswered", count))
-        self.say(self.question_again())
+        if ask_again:
+            self.say(self.question_again())
 
     def _no_match_target(self) -> str | None:
         spec = self.flow.states[self.ctx.state].spec

@@ -136,3 +136,9 @@ def test_an_answer_to_an_unknown_state_is_a_load_error(tmp_path: Path) -> None:
 def test_an_answer_without_phrases_or_keywords_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(FlowCheckError, match="needs 'phrases' or 'keywords'"):
         flowagent.load_flow(write(tmp_path, "  prices: {say: x}"))
+
+
+def test_what_is_said_besides_a_question_is_still_an_answer(reference: flowagent.Flow) -> None:
+    conv, turn = say(reference, "Hi, I'd like a checkup on Friday, how much does it cost?")
+    assert conv.slots == {"date": "2026-11-27", "type": "check_up"}
+    assert "$120" in turn.text and turn.text.endswith("May I have your name, please?")
