@@ -36,6 +36,10 @@ log = logging.getLogger("flowagent.engine")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 
 
+# Events that move a conversation forward (a slot filled is progress too).
+_PROGRESS = frozenset({"next", "complete", "yes", "change", "success"})
+
+
 def clean_text(text: str, limit: int) -> str:
     """NFKC, control and zero-width characters removed, whitespace collapsed. Input far over
     the length limit is cut first so that normalising it stays cheap."""
@@ -259,8 +263,8 @@ class Conversation:
             return
         if not handle_question(scope, text):
             scope.behaviour.handle(scope, text)
-        if scope.event != "unanswered":
-            ctx.counters.unanswered = 0
+        if scope.filled or any(e in _PROGRESS for _, e, _ in scope.path):
+            ctx.counters.unanswered = 0  # deflections count until the conversation moves on
 
     def _guarded(self, scope: TurnScope, step: Any) -> None:
         try:

@@ -97,9 +97,11 @@ def digits_only(text: str) -> int:
 
 
 def _digit_by_digit(text: str) -> bool:
+    """ "four five six", "4 5 6": single digits, as an account number is read out — not
+    "1850" or "twenty nineteen", which are whole numbers."""
     tokens = _DIGIT_TOKEN.findall(text.lower())
     return bool(tokens) and all(
-        (t.isdigit() and len(t) <= 4) or t in DIGIT_WORDS or t in _GLUE or not t.isalnum()
+        (t.isdigit() and len(t) == 1) or t in DIGIT_WORDS or t in _GLUE or not t.isalnum()
         for t in tokens
     )
 
@@ -146,7 +148,7 @@ def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
 
 def start_text(scope: TurnScope, text: str, slot: str) -> None:
     """The first piece of a `multi_turn` free-text answer."""
-    piece = clean_free_text(text)
+    piece = clean_free_text(text, scope.flow.slots[slot].options.get("_slot_words", ()))
     scope.ctx.pending = {"slot": slot, "kind": TEXT, "text": piece, "pieces": 1}
     scope.marks.append(f"piece:{slot}#1")
     _go_on(scope, slot)
@@ -192,7 +194,11 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
         if result.filled:
             scope.resume()
         return True
-    if count < limit and (kind == DIGITS or _spelling_piece(text)):
+    too_many = any(
+        m.endswith((".phone_too_long", ".phone_invalid")) or m.startswith("clarify:")
+        for m in result.marks
+    )
+    if count < limit and not too_many and (kind == DIGITS or _spelling_piece(text)):
         ctx.pending = {"slot": slot, "kind": kind, "text": combined, "pieces": count}
         scope.marks.append(f"piece:{slot}#{count}")
         _go_on(scope, slot)
@@ -235,7 +241,7 @@ def _continue_text(scope: TurnScope, text: str, slot: str, count: int, limit: in
     if is_closing(text):
         close_text(scope)
         return True
-    piece = clean_free_text(text)
+    piece = clean_free_text(text, scope.flow.slots[slot].options.get("_slot_words", ()))
     joined = ", ".join(p for p in (str(pending.get("text", "")), piece) if p)
     ctx.pending = {"slot": slot, "kind": TEXT, "text": joined, "pieces": count}
     scope.marks.append(f"piece:{slot}#{count}")

@@ -346,7 +346,6 @@ class TurnScope:
         (or go to the answer's `to:` state)."""
         self.event = "answer"
         self.marks.append(f"answer:{answer.name}")
-        self.ctx.counters.unanswered = 0
         self.say(self.render_text(answer.say))
         if answer.to:
             self.fire(f"answer:{answer.name}")

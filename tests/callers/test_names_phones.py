@@ -85,3 +85,10 @@ def test_an_extension_is_kept_and_read_back(reference: flowagent.Flow) -> None:
 def test_a_time_before_a_phone_is_still_a_time(reference: flowagent.Flow) -> None:
     conv, _ = say(reference, "This is Maria, a checkup on Friday at 2:30, 555 123 4567")
     assert conv.slots["time"] == "14:30" and conv.slots["contact"] == "+15551234567"
+
+
+@pytest.mark.parametrize(
+    ("said", "name"), [("it's under Kim", "Kim"), ("put it under Garcia", "Garcia"), ("under Lee", "Lee")]
+)
+def test_under_introduces_a_bookings_name(said: str, name: str) -> None:
+    assert slots.extract("name", said) == name

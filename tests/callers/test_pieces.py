@@ -154,3 +154,8 @@ states:
     )
     _, turn = say(flowagent.load_flow(path), "fifteen")
     assert turn.text.startswith("We seat up to 12.")
+
+
+def test_pieces_that_overshoot_the_number_end_in_its_reprompt(reference: flowagent.Flow) -> None:
+    conv, turn = say(reference, BOOKED, "555 123", "4567 89")
+    assert "too many digits" in turn.text and conv.context.pending is None

@@ -16,12 +16,13 @@ from flowagent.slots.registry import register
 from flowagent.slots.spelling import spell_runs, spelled
 
 _CUE = re.compile(
-    r"\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|this\s+is|it's|it\s+is|i'm|i\s+am|"
-    r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to|"
-    # "under" names someone only as a booking's name: "put it under", "under the name",
-    # or opening the answer ("under Smith") — not "a leak under the sink"
-    r"(?:(?:it's|it\s+is|put\s+it|put|book\s+it|booked|reserved|reservation)\s+)under"
+    # "under" names someone only as a booking's name: "put it under", "it's under", "under
+    # the name", or opening the answer ("under Smith") — not "a leak under the sink". (First:
+    # the alternation is ordered, and "it's" alone would take "it's under".)
+    r"\b(?:(?:(?:it's|it\s+is|put\s+it|put|book\s+it|booked|reserved|reservation)\s+)under"
     r"(?:\s+the\s+name(?:\s+of)?)?|under\s+the\s+name(?:\s+of)?|^\s*under|"
+    r"my\s+name\s+is|my\s+name's|name\s+is|name's|this\s+is|it's|it\s+is|i'm|i\s+am|"
+    r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to|"
     r"the\s+name\s+is)\s+",
     re.I,
 )
