@@ -88,7 +88,8 @@ def test_a_time_before_a_phone_is_still_a_time(reference: flowagent.Flow) -> Non
 
 
 @pytest.mark.parametrize(
-    ("said", "name"), [("it's under Kim", "Kim"), ("put it under Garcia", "Garcia"), ("under Lee", "Lee")]
+    ("said", "name"),
+    [("it's under Kim", "Kim"), ("put it under Garcia", "Garcia"), ("under Lee", "Lee")],
 )
 def test_under_introduces_a_bookings_name(said: str, name: str) -> None:
     assert slots.extract("name", said) == name

@@ -52,7 +52,7 @@ def test_without_looping_commands_only_the_correction_cycle_remains(tmp_path: Pa
     assert t.unbounded_cycles[0].startswith("corrections while collecting")
     # the type ("a leak or a clog?") and the contact (which area code?) can ask too
     assert t.unbounded_cycles[1].startswith("clarifications alternating between time, type")
-    # 94 whole answers (incl. 22 deflected questions), each in up to 4 pieces, × 3 silences
+    # 141 whole answers (49 of them deflected questions), in up to 4 pieces, times 3 silences
     assert t.structural_bound == 1692
 
 
@@ -66,7 +66,7 @@ def test_a_single_question_flow_is_bounded_by_its_counters(tmp_path: Path) -> No
     )
     t = check_flow(flow).termination
     assert t is not None and t.unbounded_cycles == []
-    # 7 whole answers (incl. 3 deflected questions), each in up to 4 pieces, × 3 silences
+    # 7 whole answers (3 of them deflected questions), in up to 4 pieces, times 3 silences
     assert t.structural_bound == 84 and t.bound == 60  # max_turns is lower
 
 
