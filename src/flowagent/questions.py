@@ -283,10 +283,25 @@ def statements(text: str) -> str:
     return ", ".join(c for c in _clauses(text) if _clause_kind(c) is None and not c.endswith("?"))
 
 
+# A cheap first test: some clause starts (after fillers) with a wh-word, an auxiliary or a
+# lead-in word, or there is a question mark. Most answers ("Friday at 2", "555 123 4567")
+# stop here.
+_FIRSTS = sorted(_WH | _WH_CONTRACTED | _AUX, key=len, reverse=True)
+_MAYBE = re.compile(
+    r"\?|\b(?:wonder\w*|curious|know|ask|question|tell)\b|"
+    r"(?:^|[,.;!]\s*|\band\s+)(?:(?:"
+    + "|".join(sorted(_FILLERS, key=len, reverse=True))
+    + r")\W+)*(?:"
+    + "|".join(re.escape(w) for w in _FIRSTS)
+    + r")\b",
+    re.I,
+)
+
+
 def question_kind(text: str) -> str | None:
     """`"info"`, `"yesno"`, `"request"`, `"proposal"`, `"tag"` (only a question mark) or
     None. A wh- or indirect question anywhere decides; otherwise the first question clause."""
-    if not text:
+    if not text or not _MAYBE.search(text.replace("’", "'")):
         return None
     found: str | None = None
     for clause in _clauses(text):

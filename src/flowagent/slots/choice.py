@@ -112,8 +112,9 @@ class ChoiceExtractor(Extractor):
         tokens: list[str],
         words: list[tuple[str, int, int, str]],
     ) -> list[Extraction]:
+        present = set(tokens)
         for key, phrase, _ in phrases:
-            if len(phrase) < 2:
+            if len(phrase) < 2 or not present.issuperset(phrase):
                 continue
             found = _window_match(phrase, tokens)
             if found is not None:

@@ -92,6 +92,12 @@ SYMBOLS = {
     "plus": "+",
     "apostrophe": "'",
 }
+_LETTERISH = re.compile(
+    r"(?<![A-Za-z'])(?:[A-Za-z]|"
+    + "|".join(sorted({*LETTER_NAMES, *NATO}, key=len, reverse=True))
+    + r")(?![A-Za-z'])",
+    re.I,
+)
 _TOKEN = re.compile(r"x-ray|[A-Za-z]+(?:'s)?|\d|[^\sA-Za-z\d]")
 _SEPARATORS = {",", "-", ".", ";", "/", "and", "then", "uh", "um", "er", "comma"}
 _AS_IN = ("as in", "as", "for", "like", "is for", "as in the word")
@@ -127,6 +133,9 @@ def _letter(word: str) -> str | None:
 def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
     """Every spelled run in `text`; see the module docstring. `symbols` lets "dot",
     "underscore"… be part of a run (addresses); names keep only "apostrophe"."""
+    # Cheap test first: a spelling needs two letter-like words at least.
+    if len(_LETTERISH.findall(text)) < 2:
+        return []
     toks = _tokens(text)
     runs: list[SpelledRun] = []
     i = 0
