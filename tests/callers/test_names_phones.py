@@ -93,3 +93,8 @@ def test_a_time_before_a_phone_is_still_a_time(reference: flowagent.Flow) -> Non
 )
 def test_under_introduces_a_bookings_name(said: str, name: str) -> None:
     assert slots.extract("name", said) == name
+
+
+def test_the_ack_names_the_caller_not_a_word_after_under(reference: flowagent.Flow) -> None:
+    _, turn = say(reference, "this is Bob Ray, leak under sink")
+    assert turn.text.startswith("Thanks, Bob Ray.")
