@@ -59,7 +59,7 @@ def test_a_lone_hour_takes_a_day_part_said_elsewhere() -> None:
     assert slots.extract("time", "morning, like 10", now=MONDAY) == "10:00"
 
 
-@pytest.mark.parametrize("text", ["2 people", "in 5 minutes", "the earliest one you have"])
+@pytest.mark.parametrize("text", ["2 people", "5 minutes late", "the earliest one you have"])
 def test_a_count_is_not_a_lone_hour(text: str) -> None:
     assert slots.extract_span("time", text, now=MONDAY, hours=HOURS) is None
 

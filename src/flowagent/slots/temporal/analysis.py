@@ -128,7 +128,13 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
 
 def _reading(toks: list[Tok], tm: TimeMatch, part: str | None, ctx: ExtractContext) -> TimeReading:
     value, candidates, rule = settle(tm, part, ctx.hours)
-    return TimeReading(value, candidates, rule, toks[tm.start].start, toks[tm.end - 1].end)
+    first = tm.start
+    if first > 0 and toks[first - 1].val in _SPAN_CUES:
+        first -= 1  # "at 7:30": the cue goes with the time when its words are masked
+    return TimeReading(value, candidates, rule, toks[first].start, toks[tm.end - 1].end)
+
+
+_SPAN_CUES = frozenset({"at", "@", "around", "by"})
 
 
 _PLACE_WORDS = frozenset(

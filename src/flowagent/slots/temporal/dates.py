@@ -628,6 +628,8 @@ def in_duration(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         return None
     n, j = count
     if j < len(t) and t[j].kind == "unit" and t[j].val not in ("minute", "hour"):
+        if word(t, j + 1, "from", "after", "before"):
+            return None  # "in a week from today": the offset rule reads it from "a"
         found = unit_delta(n, str(t[j].val), cal.today)
         return DateMatch(j + 1, found, "in-duration") if found else None
     return None

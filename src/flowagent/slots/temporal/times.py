@@ -148,6 +148,15 @@ def hour_time(t: list[Tok], i: int) -> TimeMatch | None:
     if not 0 <= n <= 24:
         return None
     minute = _minute_at(t, j)
+    if minute is None and j + 1 < len(t) and t[j].val == "-" and t[j].start == tok.end:
+        minute = _minute_at(t, j + 1)  # "four-thirty", "Ten-thirty.", and STT's "1-30"
+        if minute is not None and t[j + 1].digits != tok.digits:
+            minute = None
+        if minute is not None and tok.digits:
+            k = minute[1]
+            if t[j + 1].start != t[j].end or (k < len(t) and t[k].val in ("-", "/")):
+                return None
+            return _after_hour(t, i, k, n, minute[0], "hour-minute", strong=False)
     if minute is not None and n <= 12 or minute is not None and tok.digits and n <= 23:
         m, k = minute
         if tok.digits and t[j].digits:
