@@ -603,6 +603,14 @@ def offset(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
     if word(t, k, "ago", "back", "earlier"):
         found = unit_delta(-n, unit, cal.today)
         return DateMatch(k + 1, found, "offset") if found else None
+    if unit in ("week", "fortnight") and k < len(t) and (
+        t[k].kind == "rel" or t[k].kind == "wd" or (word(t, k, "on") and k + 1 < len(t)
+                                                    and t[k + 1].kind == "wd")
+    ):
+        anchor = match_date(t, k + 1 if word(t, k, "on") else k, cal)  # "a week today"
+        if anchor is not None and anchor.value is not None:
+            found = unit_delta(n, unit, anchor.value)
+            return DateMatch(anchor.end, found, "offset") if found else None
     if word(t, k, "hence", "later"):
         found = unit_delta(n, unit, cal.today)
         return DateMatch(k + 1, found, "offset") if found else None

@@ -193,6 +193,12 @@ def minutes_past(t: list[Tok], i: int) -> TimeMatch | None:
     tok = t[j] if j < len(t) else None
     if tok is None:
         return None
+    if word(t, j, "half") and j == i and j + 1 < len(t) and t[j + 1].kind == "num" and (
+        1 <= t[j + 1].n <= 12 and (t[j + 1].digits is False or len(t[j + 1].text) <= 2)
+    ):  # British "half two": half past two
+        after = _after_hour(t, j + 1, j + 2, t[j + 1].n, 30, "minutes-past", strong=True)
+        after.start = i
+        return after
     if tok.kind == "w" and tok.val in _MINUTE_WORDS:
         mins = _MINUTE_WORDS[str(tok.val)]
     elif tok.kind == "num" and 1 <= tok.n <= 59 and j == i:
