@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
@@ -65,24 +64,37 @@ def load_cases(corpora: tuple[str, ...] = ("sgd", "duckling")) -> list[Case]:
                 exp = row["expected"]
                 for kind in ("date", "time"):
                     if kind in exp:
-                        cases.append(Case("sgd", kind, row["text"], exp[kind], now, True,
-                                          id=row["id"]))
+                        cases.append(
+                            Case("sgd", kind, row["text"], exp[kind], now, True, id=row["id"])
+                        )
                 if "date" in exp and "time" in exp:
                     value = f"{exp['date']}T{exp['time']}"
-                    cases.append(Case("sgd", "datetime", row["text"], value, now, True,
-                                      id=row["id"]))
+                    cases.append(
+                        Case("sgd", "datetime", row["text"], value, now, True, id=row["id"])
+                    )
     if "duckling" in corpora:
         for line in DUCKLING.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             now = datetime.fromisoformat(row["reference"]).replace(tzinfo=UTC)
-            cases.append(Case("duckling", row["kind"], row["text"], row["expected"], now, False,
-                              past="past" in row["tags"], id=row["id"]))
+            cases.append(
+                Case(
+                    "duckling",
+                    row["kind"],
+                    row["text"],
+                    row["expected"],
+                    now,
+                    False,
+                    past="past" in row["tags"],
+                    id=row["id"],
+                )
+            )
     return cases
 
 
 def context(case: Case) -> ExtractContext:
-    return ExtractContext(now=case.now, region="US", hours=SGD_HOURS if case.hours else None,
-                          expected=True)
+    return ExtractContext(
+        now=case.now, region="US", hours=SGD_HOURS if case.hours else None, expected=True
+    )
 
 
 def flowagent_reader(case: Case) -> str | None:

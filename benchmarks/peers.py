@@ -29,8 +29,11 @@ def dateparser_reader() -> Reader:
 
     def read(case: Case) -> str | None:
         base = case.now.replace(tzinfo=None)
-        found = search_dates(case.text, languages=["en"],
-                             settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future"})
+        found = search_dates(
+            case.text,
+            languages=["en"],
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future"},
+        )
         return _format(case.kind, found[0][1]) if found else None
 
     return read
@@ -52,9 +55,8 @@ def duckling_reader() -> Reader:
             if value.get("type") != "value":
                 continue
             grain = value.get("grain")
-            if case.kind == "date" and grain not in ("day", "week", "month"):
-                if grain not in ("hour", "minute"):
-                    continue
+            if case.kind == "date" and grain not in ("day", "week", "month", "hour", "minute"):
+                continue
             if case.kind in ("time", "datetime") and grain not in ("hour", "minute"):
                 continue
             when = datetime.fromisoformat(value["value"][:19])
@@ -87,8 +89,10 @@ def recognizers_reader() -> Reader:
                     when = datetime.fromisoformat(str(raw))
                     return _format(case.kind, when)
                 if kind == "time" and case.kind == "datetime":
-                    return _format(case.kind, datetime.combine(base.date(),
-                                                               datetime.strptime(raw, "%H:%M:%S").time()))
+                    return _format(
+                        case.kind,
+                        datetime.combine(base.date(), datetime.strptime(raw, "%H:%M:%S").time()),
+                    )
         return None
 
     return read

@@ -24,8 +24,9 @@ class DateTimeExtractor(Extractor):
         out: list[Extraction] = []
         for t in times:
             if t.moment is not None:
-                out.append(Extraction(t.moment.strftime("%Y-%m-%dT%H:%M"), t.start, t.end,
-                                      rule=t.rule))
+                out.append(
+                    Extraction(t.moment.strftime("%Y-%m-%dT%H:%M"), t.start, t.end, rule=t.rule)
+                )
         plain = [t for t in times if t.moment is None]
         for r in found.dates:
             m = r.match

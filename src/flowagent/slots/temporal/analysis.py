@@ -9,17 +9,18 @@ whether a bare number is a time at all, and settles AM/PM (`times.settle`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from flowagent.slots.base import ExtractContext
+from flowagent.slots.temporal.ampm import settle
 from flowagent.slots.temporal.dates import Cal, DateMatch, match_date
 from flowagent.slots.temporal.times import (
     _SOFT_CUES,
     _STRONG_CUES,
     TimeMatch,
     match_time,
-    settle,
 )
 from flowagent.slots.temporal.tokens import Tok, tokenize
 
@@ -52,9 +53,31 @@ class Analysis:
     times: list[TimeReading]
 
 
-_FILLER = frozenset({"at", "@", "around", "about", "on", "for", "the", "in", "early", "late",
-                     "by", "say", "like", "maybe", "um", "uh", "of", "approximately", "then",
-                     "sometime", "this"})
+_FILLER = frozenset(
+    {
+        "at",
+        "@",
+        "around",
+        "about",
+        "on",
+        "for",
+        "the",
+        "in",
+        "early",
+        "late",
+        "by",
+        "say",
+        "like",
+        "maybe",
+        "um",
+        "uh",
+        "of",
+        "approximately",
+        "then",
+        "sometime",
+        "this",
+    }
+)
 _MONTH_FIRST = ("US", "CA", "PH")
 
 
@@ -65,8 +88,9 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     toks = tokenize(text)
     if not toks:
         return Analysis([], [])
-    cal = Cal(ctx.now.date(), ctx.expected and want != "time", text,
-              ctx.region.upper() in _MONTH_FIRST)
+    cal = Cal(
+        ctx.now.date(), ctx.expected and want != "time", text, ctx.region.upper() in _MONTH_FIRST
+    )
     time_expected = ctx.expected and want != "date"
     dates: list[DateMatch] = []
     times: list[TimeMatch] = []
@@ -95,8 +119,16 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     for tm in times:
         if tm.delta is not None:
             moment = ctx.now.replace(second=0, microsecond=0) + tm.delta
-            readings.append(TimeReading(moment.strftime("%H:%M"), (), tm.rule,
-                                        toks[tm.start].start, toks[tm.end - 1].end, moment))
+            readings.append(
+                TimeReading(
+                    moment.strftime("%H:%M"),
+                    (),
+                    tm.rule,
+                    toks[tm.start].start,
+                    toks[tm.end - 1].end,
+                    moment,
+                )
+            )
             continue
         part = None
         if tm.mer is None and tm.part is None and not tm.fixed:
@@ -118,12 +150,11 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
         tm, _ = weak[0]
         tok = toks[tm.start]
         if not (tok.low == "one" and text.strip(" .,!?").lower() != "one") and tm.h <= 12:
-            part = next(iter(parts.values()), None) or next(
-                (d.part for d in dates if d.part), None
-            )
+            part = next(iter(parts.values()), None) or next((d.part for d in dates if d.part), None)
             readings.append(_reading(toks, tm, part, ctx))
-    return Analysis([DateReading(d, toks[d.start].start, toks[d.end - 1].end) for d in dates],
-                    readings)
+    return Analysis(
+        [DateReading(d, toks[d.start].start, toks[d.end - 1].end) for d in dates], readings
+    )
 
 
 def _reading(toks: list[Tok], tm: TimeMatch, part: str | None, ctx: ExtractContext) -> TimeReading:
@@ -138,9 +169,39 @@ _SPAN_CUES = frozenset({"at", "@", "around", "by"})
 
 
 _PLACE_WORDS = frozenset(
-    {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane",
-     "ln", "court", "ct", "way", "place", "pl", "plaza", "center", "centre", "suite", "highway",
-     "hwy", "parkway", "pkwy", "square", "terrace", "circle", "floor", "main", "broadway"}
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "court",
+        "ct",
+        "way",
+        "place",
+        "pl",
+        "plaza",
+        "center",
+        "centre",
+        "suite",
+        "highway",
+        "hwy",
+        "parkway",
+        "pkwy",
+        "square",
+        "terrace",
+        "circle",
+        "floor",
+        "main",
+        "broadway",
+    }
 )
 
 
@@ -156,8 +217,9 @@ def _count_or_address(toks: list[Tok], tm: TimeMatch) -> bool:
         if tok.low in _PLACE_WORDS:
             return True
     nxt = toks[tm.end] if tm.end < len(toks) else None
-    return (nxt is not None and nxt.kind in ("w", "ord") and nxt.text[:1].isupper()
-            and nxt.text != "I")
+    return (
+        nxt is not None and nxt.kind in ("w", "ord") and nxt.text[:1].isupper() and nxt.text != "I"
+    )
 
 
 def _cued(toks: list[Tok], tm: TimeMatch, expected: bool) -> bool:
@@ -175,8 +237,9 @@ def _cued(toks: list[Tok], tm: TimeMatch, expected: bool) -> bool:
     return before.val in _STRONG_CUES or (expected and before.val in _SOFT_CUES)
 
 
-def _part_near(toks: list[Tok], tm: TimeMatch, parts: dict[int, str],
-               date_parts: dict[int, str | None]) -> str | None:
+def _part_near(
+    toks: list[Tok], tm: TimeMatch, parts: dict[int, str], date_parts: Mapping[int, str | None]
+) -> str | None:
     """A part of day said next to a time, with only filler words between, either side."""
     j = tm.start - 1
     while j >= 0 and j >= tm.start - 4:
@@ -185,7 +248,10 @@ def _part_near(toks: list[Tok], tm: TimeMatch, parts: dict[int, str],
         if j in date_parts:
             return date_parts[j]
         tok = toks[j]
-        if not ((tok.kind == "w" and tok.val in _FILLER) or (tok.kind == "p" and tok.val in ",@")):
+        if not (
+            (tok.kind == "w" and str(tok.val) in _FILLER)
+            or (tok.kind == "p" and str(tok.val) in ",@")
+        ):
             break
         j -= 1
     j = tm.end
@@ -195,8 +261,11 @@ def _part_near(toks: list[Tok], tm: TimeMatch, parts: dict[int, str],
         if j in date_parts:
             return date_parts[j]
         tok = toks[j]
-        if not ((tok.kind == "w" and tok.val in _FILLER) or (tok.kind == "p" and tok.val in ",")
-                or tok.kind == "rel" or tok.kind == "wd"):
+        if not (
+            (tok.kind == "w" and str(tok.val) in _FILLER)
+            or (tok.kind == "p" and tok.val == ",")
+            or tok.kind in ("rel", "wd")
+        ):
             break
         j += 1
     return None

@@ -37,15 +37,11 @@ def resolve(found: list[Extraction], text: str, candidates: tuple[str, ...]) -> 
     """Apply a pending clarification to what the grammar read from the answer."""
     out: list[Extraction] = []
     for ex in found:
+        chosen: str | None = None
         if ex.value is None and ex.candidates:
             common = tuple(str(c) for c in ex.candidates if str(c) in candidates)
-            if len(common) == 1:
-                ex = Extraction(common[0], ex.start, ex.end, rule="clarified")
-            elif len(common) > 1:
-                chosen = pick(text, common)
-                if chosen is not None:
-                    ex = Extraction(chosen, ex.start, ex.end, rule="clarified")
-        out.append(ex)
+            chosen = common[0] if len(common) == 1 else pick(text, common)
+        out.append(ex if chosen is None else Extraction(chosen, ex.start, ex.end, rule="clarified"))
     if not out:
         chosen = pick(text, candidates)
         if chosen is not None:

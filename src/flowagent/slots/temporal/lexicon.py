@@ -98,9 +98,20 @@ def _build() -> dict[str, tuple[str, object]]:
             lex[form] = ("wd", i)
     for form, i in {"tues": 1, "thur": 3, "thurs": 3, "weds": 2}.items():
         lex[form] = ("wd", i)
-    months = (
-        "january february march april may june july august september october november december"
-    ).split()
+    months = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
     for i, name in enumerate(months, start=1):
         lex[name] = ("month", i)
         lex[name[:3]] = ("month", i)

@@ -4,20 +4,19 @@ A rule reads tokens from `i` and returns a `TimeMatch`: an hour and minute on a 
 24-hour clock, with whatever fixes AM/PM in the same words (a meridiem, a part of day said
 right after it, a named time). Parts of day said *elsewhere* ("afternoon 3", "tomorrow
 evening at 5", "Saturday morning at 9") are joined by the analysis, which also settles what is
-still open against the opening hours (`settle`).
+still open against the opening hours (`ampm.settle`).
 
 Rule names (reported in `Extraction.rule`): clock, hour-meridiem, oclock, hour-minute,
-minutes-past, minutes-to, named-time, in-duration, fuzzy-part, bare-hour; and from `settle`:
-part-of-day, 24-hour, noon, opening-hours.
+minutes-past, minutes-to, named-time, in-duration, fuzzy-part, bare-hour; `ampm.settle` adds
+part-of-day, 24-hour, noon and opening-hours.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import timedelta
 
-from flowagent.slots.base import OpeningHours
-from flowagent.slots.temporal.dates import word
+from flowagent.slots.temporal.readers import word
 from flowagent.slots.temporal.tokens import Tok
 
 
@@ -45,11 +44,56 @@ class TimeMatch:
 
 
 _COUNT_NOUNS = frozenset(
-    {"people", "persons", "person", "guests", "guest", "adults", "adult", "kids", "children",
-     "child", "of", "dollars", "dollar", "bucks", "percent", "tickets", "ticket", "seats",
-     "seat", "rooms", "room", "nights", "cars", "bags", "pets", "more", "times", "stars",
-     "miles", "st", "nd", "rd", "th", "others", "passengers", "bedrooms", "baths", "am",
-     "star", "way", "ways", "x", "year", "years", "things", "items", "pm", "th", "floor"}
+    {
+        "people",
+        "persons",
+        "person",
+        "guests",
+        "guest",
+        "adults",
+        "adult",
+        "kids",
+        "children",
+        "child",
+        "of",
+        "dollars",
+        "dollar",
+        "bucks",
+        "percent",
+        "tickets",
+        "ticket",
+        "seats",
+        "seat",
+        "rooms",
+        "room",
+        "nights",
+        "cars",
+        "bags",
+        "pets",
+        "more",
+        "times",
+        "stars",
+        "miles",
+        "st",
+        "nd",
+        "rd",
+        "th",
+        "others",
+        "passengers",
+        "bedrooms",
+        "baths",
+        "am",
+        "star",
+        "way",
+        "ways",
+        "x",
+        "year",
+        "years",
+        "things",
+        "items",
+        "pm",
+        "floor",
+    }
 )
 _STRONG_CUES = frozenset({"at", "@", "around", "by", "about", "approximately", "say"})
 _SOFT_CUES = frozenset({"after", "before", "from", "until", "till", "til", "like", "do"})
@@ -89,8 +133,9 @@ def _meridiem_after(t: list[Tok], j: int) -> tuple[str | None, int]:
 def _part_after(t: list[Tok], j: int) -> tuple[str | None, int]:
     """ "in the afternoon", "in afternoon", "at night", "this evening" right after a time."""
     k = j
-    if word(t, k, "in", "this", "during") or (word(t, k, "at") and k + 1 < len(t)
-                                              and t[k + 1].val == "night"):
+    if word(t, k, "in", "this", "during") or (
+        word(t, k, "at") and k + 1 < len(t) and t[k + 1].val == "night"
+    ):
         k += 1
         if word(t, k, "the"):
             k += 1
@@ -101,8 +146,9 @@ def _part_after(t: list[Tok], j: int) -> tuple[str | None, int]:
     return None, j
 
 
-def _after_hour(t: list[Tok], i: int, j: int, h: int, m: int, rule: str,
-                strong: bool, fixed: bool = False) -> TimeMatch:
+def _after_hour(
+    t: list[Tok], i: int, j: int, h: int, m: int, rule: str, strong: bool, fixed: bool = False
+) -> TimeMatch:
     """Read what follows an hour (and minutes) at `j`: o'clock, am/pm, a part of day."""
     oclock = j < len(t) and t[j].kind == "oclock"
     if oclock:
@@ -115,14 +161,24 @@ def _after_hour(t: list[Tok], i: int, j: int, h: int, m: int, rule: str,
         part, j = _part_after(t, j)
     else:
         rule = "hour-meridiem" if rule in ("bare-hour", "oclock") else rule
-    return TimeMatch(i, j, h, m, rule, mer=mer, part=part, fixed=fixed,
-                     strong=strong or mer is not None or part is not None)
+    return TimeMatch(
+        i,
+        j,
+        h,
+        m,
+        rule,
+        mer=mer,
+        part=part,
+        fixed=fixed,
+        strong=strong or mer is not None or part is not None,
+    )
 
 
 def clock_time(t: list[Tok], i: int) -> TimeMatch | None:
     """ "4:30", "4.30 pm", "09:30", "15h", "3h18", "12:15p"."""
     tok = t[i]
-    h, m = tok.val  # type: ignore[misc]
+    assert isinstance(tok.val, tuple)
+    h, m = int(tok.val[0]), int(tok.val[1])
     if not (0 <= h <= 24 and 0 <= m <= 59):
         return None
     fixed = h == 0 or h >= 13 or tok.text.startswith("0") or "h" in tok.text.lower()
@@ -143,7 +199,9 @@ def hour_time(t: list[Tok], i: int) -> TimeMatch | None:
             return None
         if j < len(t) and t[j].kind in ("num", "p") and t[j].val not in (".", ",", "!", "?"):
             return None  # "1430 5551234": a longer digit run
-        found = _after_hour(t, i, j, h, m, "clock", strong=False, fixed=h >= 13 or tok.text[0] == "0")
+        found = _after_hour(
+            t, i, j, h, m, "clock", strong=False, fixed=h >= 13 or tok.text[0] == "0"
+        )
         return found
     if not 0 <= n <= 24:
         return None
@@ -157,7 +215,7 @@ def hour_time(t: list[Tok], i: int) -> TimeMatch | None:
             if t[j + 1].start != t[j].end or (k < len(t) and t[k].val in ("-", "/")):
                 return None
             return _after_hour(t, i, k, n, minute[0], "hour-minute", strong=False)
-    if minute is not None and n <= 12 or minute is not None and tok.digits and n <= 23:
+    if (minute is not None and n <= 12) or (minute is not None and tok.digits and n <= 23):
         m, k = minute
         if tok.digits and t[j].digits:
             # "10 30": STT writes "ten thirty" as two numbers; not inside a digit run
@@ -167,13 +225,19 @@ def hour_time(t: list[Tok], i: int) -> TimeMatch | None:
                 return None
         if k < len(t) and t[k].kind == "unit":
             return None  # "2 30 minute sessions"
-        return _after_hour(t, i, k, n, m, "hour-minute", strong=not (tok.digits and t[j].digits),
-                           fixed=n >= 13)
+        return _after_hour(
+            t, i, k, n, m, "hour-minute", strong=not (tok.digits and t[j].digits), fixed=n >= 13
+        )
     if j < len(t) and t[j].kind == "w" and t[j].val in _COUNT_NOUNS:
         return None
     if j < len(t) and t[j].kind in ("unit", "ord", "month"):
         return None
-    if j + 1 < len(t) and t[j].kind == "p" and t[j].val in ("/", "-", "%", "$") and t[j + 1].kind == "num":
+    if (
+        j + 1 < len(t)
+        and t[j].kind == "p"
+        and t[j].val in ("/", "-", "%", "$")
+        and t[j + 1].kind == "num"
+    ):
         return None
     if i > 0 and t[i - 1].kind == "p" and t[i - 1].val in ("$", "#", "/", "-", "+"):
         return None
@@ -193,8 +257,12 @@ def minutes_past(t: list[Tok], i: int) -> TimeMatch | None:
     tok = t[j] if j < len(t) else None
     if tok is None:
         return None
-    if word(t, j, "half") and j == i and j + 1 < len(t) and t[j + 1].kind == "num" and (
-        1 <= t[j + 1].n <= 12 and (t[j + 1].digits is False or len(t[j + 1].text) <= 2)
+    if (
+        word(t, j, "half")
+        and j == i
+        and j + 1 < len(t)
+        and t[j + 1].kind == "num"
+        and (1 <= t[j + 1].n <= 12 and (t[j + 1].digits is False or len(t[j + 1].text) <= 2))
     ):  # British "half two": half past two
         after = _after_hour(t, j + 1, j + 2, t[j + 1].n, 30, "minutes-past", strong=True)
         after.start = i
@@ -240,8 +308,7 @@ def minutes_past(t: list[Tok], i: int) -> TimeMatch | None:
     elif total < 60:
         total += 12 * 60  # "quarter to 1" on a 12-hour clock is 12:45
     hh, mm = divmod(total, 60)
-    return TimeMatch(i, k, hh, mm, "minutes-to" if back else "minutes-past", part=part,
-                     fixed=fixed)
+    return TimeMatch(i, k, hh, mm, "minutes-to" if back else "minutes-past", part=part, fixed=fixed)
 
 
 def named_time(t: list[Tok], i: int) -> TimeMatch | None:
@@ -336,53 +403,3 @@ def match_time(t: list[Tok], i: int) -> TimeMatch | None:
         if str(tok.val).startswith("mid"):
             return fuzzy_part(t, i)
     return None
-
-
-# --- settling AM/PM ---------------------------------------------------------------------------
-
-
-def apply_part(h: int, part: str) -> int | None:
-    """The 24-hour hour of a 12-hour `h` said with a part of day."""
-    if h >= 13:
-        return h
-    if part == "morning":
-        return h % 12
-    if part == "afternoon":
-        return h if h == 12 else h + 12
-    if part == "evening":
-        return 0 if h == 12 else h + 12
-    if part == "night":
-        if h == 12:
-            return 0
-        return h if h <= 4 else h + 12
-    return None
-
-
-def settle(
-    tm: TimeMatch, part: str | None, hours: OpeningHours | None
-) -> tuple[str | None, tuple[str, ...], str]:
-    """(value, candidates, rule) of a time match: AM/PM from the words, a part of day, a
-    24-hour form, noon, or the opening hours; both readings when nothing settles it."""
-    h, m = tm.h, tm.m
-    if tm.fixed:
-        return f"{h % 24:02d}:{m:02d}", (), tm.rule if tm.rule != "clock" else "24-hour"
-    if tm.mer is not None:
-        if h > 12:
-            return (f"{h:02d}:{m:02d}", (), tm.rule) if h < 24 else (None, (), tm.rule)
-        hh = h % 12 + (12 if tm.mer == "pm" else 0)
-        return f"{hh:02d}:{m:02d}", (), tm.rule if tm.rule != "clock" else "hour-meridiem"
-    said_part = tm.part or part
-    if said_part is not None:
-        hh = apply_part(h, said_part)
-        if hh is not None:
-            return f"{hh:02d}:{m:02d}", (), "part-of-day"
-    if h == 0 or h >= 13:
-        return (f"{h % 24:02d}:{m:02d}", (), "24-hour") if h < 24 else (None, (), tm.rule)
-    if h == 12:
-        return f"12:{m:02d}", (), "noon"
-    am, pm = f"{h:02d}:{m:02d}", f"{h + 12:02d}:{m:02d}"
-    if hours is not None:
-        fits = [c for c in (am, pm) if hours.contains(time.fromisoformat(c))]
-        if len(fits) == 1:
-            return fits[0], (), "opening-hours"
-    return None, (am, pm), tm.rule

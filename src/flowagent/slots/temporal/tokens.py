@@ -53,8 +53,9 @@ class Tok:
 
 
 def _tok(kind: str, val: object, start: int, end: int, text: str, approx: bool = False) -> Tok:
-    return Tok(kind, val, start, end, text, text.lower(), val if isinstance(val, int) else 0,
-               approx)
+    return Tok(
+        kind, val, start, end, text, text.lower(), val if isinstance(val, int) else 0, approx
+    )
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -125,7 +126,7 @@ def _gap(text: str, a: int, b: int) -> str:
 def _join_number(
     out: list[Tok], kind: str, value: object, start: int, end: int, raw: str, text: str
 ) -> bool:
-    """"twenty three", "twenty-three": a tens word then a unit joins into one number."""
+    """ "twenty three", "twenty-three": a tens word then a unit joins into one number."""
     if len(out) > 1 and out[-1].text == "-" and out[-1].start == out[-2].end:
         out.pop()  # the hyphen of "twenty-three"
         if not _join_number(out, kind, value, start, end, raw, text):
@@ -147,7 +148,7 @@ def _join_number(
 
 
 def _join_ordinal(out: list[Tok], value: object, start: int, end: int, raw: str, text: str) -> bool:
-    """"twenty first", "thirty-first": a tens word then an ordinal joins into one ordinal."""
+    """ "twenty first", "thirty-first": a tens word then an ordinal joins into one ordinal."""
     if len(out) > 1 and out[-1].text == "-" and out[-1].start == out[-2].end:
         out.pop()
         if not _join_ordinal(out, value, start, end, raw, text):
