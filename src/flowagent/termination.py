@@ -36,7 +36,7 @@ _NOT_PROGRESS = frozenset(
     {"no_match_limit", "no_input_limit", "max_turns", "reject_limit", "error", "no_match"}
     | {"resolved", "change"}
 )
-_CLARIFIABLE = frozenset({"time", "datetime"})  # extractors that return candidates
+_CLARIFIABLE = frozenset({"date", "time", "datetime"})  # extractors that return candidates
 _IDLE_COMMANDS = ("help", "hold", "repeat")
 
 

@@ -15,10 +15,15 @@ A month and day that do not exist ("February 30th") give `problem="date_invalid"
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
 from flowagent.slots.temporal import analyse
 from flowagent.slots.temporal.clarify import resolve
+
+
+_HOUR = timedelta(hours=1)
 
 
 def date_extractions(text: str, ctx: ExtractContext, want: str = "date") -> list[Extraction]:
@@ -37,7 +42,7 @@ def date_extractions(text: str, ctx: ExtractContext, want: str = "date") -> list
             problems.append(Extraction(None, r.start, r.end, rule=m.rule, problem=m.problem))
     if not out:
         for t in found.times:
-            if t.moment is not None:  # "in an hour": today (or tomorrow, late at night)
+            if t.moment is not None and t.moment - ctx.now >= _HOUR:  # "in 2 hours": today
                 out.append(Extraction(t.moment.date().isoformat(), t.start, t.end, rule=t.rule))
     return out or problems
 

@@ -9,6 +9,7 @@ of them outright (then the grammar reads it as usual), or point at one: "the fir
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flowagent.slots.base import Extraction
 
@@ -33,6 +34,17 @@ def pick(text: str, candidates: tuple[str, ...]) -> str | None:
     return ordered[0] if earlier else ordered[-1]
 
 
+def _same_weekday(value: str, candidates: tuple[str, ...]) -> str | None:
+    """ "the Thursday" answering "Thursday, December 3rd or Friday, December 4th?" reads as
+    this week's Thursday; the candidate on that weekday is the one meant."""
+    try:
+        wanted = date.fromisoformat(value[:10]).weekday()
+        same = [c for c in candidates if date.fromisoformat(c[:10]).weekday() == wanted]
+    except ValueError:
+        return None
+    return same[0] if len(same) == 1 else None
+
+
 def resolve(found: list[Extraction], text: str, candidates: tuple[str, ...]) -> list[Extraction]:
     """Apply a pending clarification to what the grammar read from the answer."""
     out: list[Extraction] = []
@@ -41,6 +53,8 @@ def resolve(found: list[Extraction], text: str, candidates: tuple[str, ...]) -> 
         if ex.value is None and ex.candidates:
             common = tuple(str(c) for c in ex.candidates if str(c) in candidates)
             chosen = common[0] if len(common) == 1 else pick(text, common)
+        elif isinstance(ex.value, str) and ex.value not in candidates:
+            chosen = _same_weekday(ex.value, candidates)
         out.append(ex if chosen is None else Extraction(chosen, ex.start, ex.end, rule="clarified"))
     if not out:
         chosen = pick(text, candidates)
