@@ -149,7 +149,9 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     if not readings and len(weak) == 1:
         tm, _ = weak[0]
         tok = toks[tm.start]
-        if not (tok.low == "one" and text.strip(" .,!?").lower() != "one") and tm.h <= 12:
+        if not (tok.low == "one" and text.strip(" .,!?").lower() != "one") and (
+            tm.h <= 12 or tm.fixed
+        ):
             part = next(iter(parts.values()), None) or next((d.part for d in dates if d.part), None)
             readings.append(_reading(toks, tm, part, ctx))
     return Analysis(
