@@ -15,6 +15,7 @@ from datetime import datetime
 
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.temporal.ampm import settle
+from flowagent.slots.temporal.dates import STARTERS as DATE_STARTERS
 from flowagent.slots.temporal.dates import Cal, DateMatch, match_date
 from flowagent.slots.temporal.times import (
     _SOFT_CUES,
@@ -22,6 +23,7 @@ from flowagent.slots.temporal.times import (
     TimeMatch,
     match_time,
 )
+from flowagent.slots.temporal.times import STARTERS as TIME_STARTERS
 from flowagent.slots.temporal.tokens import Tok, tokenize
 
 
@@ -79,6 +81,8 @@ _FILLER = frozenset(
     }
 )
 _MONTH_FIRST = ("US", "CA", "PH")
+#: Plain words a date or time rule can start at ("the", "next", "quarter", "in", ...).
+STARTERS = DATE_STARTERS | TIME_STARTERS
 
 
 def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
@@ -98,6 +102,10 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     n = len(toks)
     i = 0
     while i < n:
+        tok = toks[i]
+        if (tok.kind == "w" and tok.val not in STARTERS) or tok.kind == "p":
+            i += 1  # most words start nothing: skip them without trying any rule
+            continue
         d = match_date(toks, i, cal)
         tm = match_time(toks, i)
         if d is not None and (tm is None or d.end > tm.end or (d.end == tm.end and not tm.strong)):

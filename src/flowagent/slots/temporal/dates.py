@@ -33,7 +33,7 @@ from flowagent.slots.temporal.weekday_rules import (
     weekday,
 )
 
-__all__ = ["Cal", "DateMatch", "match_date"]
+__all__ = ["STARTERS", "Cal", "DateMatch", "match_date"]
 
 
 _BY_KIND = {
@@ -79,3 +79,7 @@ def match_date(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
     if best is not None:
         best.start = i
     return best
+
+
+#: The plain words a date rule can start at.
+STARTERS = frozenset(_BY_WORD)

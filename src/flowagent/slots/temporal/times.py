@@ -199,7 +199,7 @@ def hour_time(t: list[Tok], i: int) -> TimeMatch | None:
             return None
         if j < len(t) and t[j].kind in ("num", "p") and t[j].val not in (".", ",", "!", "?"):
             return None  # "1430 5551234": a longer digit run
-        if j < len(t) and (t[j].kind == "unit" or t[j].val in _COUNT_NOUNS):
+        if j < len(t) and (t[j].kind == "unit" or (t[j].kind == "w" and t[j].val in _COUNT_NOUNS)):
             return None  # "1500 dollars", "300 people"
         found = _after_hour(
             t, i, j, h, m, "clock", strong=False, fixed=h >= 13 or tok.text[0] == "0"
@@ -405,3 +405,23 @@ def match_time(t: list[Tok], i: int) -> TimeMatch | None:
         if str(tok.val).startswith("mid"):
             return fuzzy_part(t, i)
     return None
+
+
+#: The plain words a time rule can start at ("mid" covers "midmorning", "mid-afternoon").
+STARTERS = frozenset(
+    {
+        "quarter",
+        "half",
+        "a",
+        "in",
+        "within",
+        "an",
+        "couple",
+        "few",
+        "several",
+        "mid",
+        "midmorning",
+        "midafternoon",
+        "midday",
+    }
+)
