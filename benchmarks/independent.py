@@ -181,6 +181,32 @@ def totals(scores: dict[tuple[str, str], Score]) -> tuple[int, int]:
     return sum(s.wrong for s in scores.values()), sum(s.n for s in scores.values())
 
 
+FRESH = HERE / "data" / "fresh_phrasings.jsonl"
+#: Opening hours of each batch of fresh phrasings (batch 1: Mon-Sat 09-17; 2: Mon-Fri 08-18).
+FRESH_HOURS = {
+    1: opening_hours(["mon", "tue", "wed", "thu", "fri", "sat"], "09:00", "17:00"),
+    2: opening_hours(["mon", "tue", "wed", "thu", "fri"], "08:00", "18:00"),
+}
+#: (right, wrong, none) of each batch the first time it ran, before anything was fixed for it.
+FIRST_SIGHT = {1: (97, 3, 0), 2: (57, 1, 1)}
+
+
+def fresh_scores() -> dict[int, tuple[int, int, int]]:
+    """(right, wrong, none) per batch of benchmarks/data/fresh_phrasings.jsonl today: phrasings
+    written after the grammar was built (expected None: the flow should ask or take nothing)."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in FRESH.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        batch = int(row.get("batch", 1))
+        now = datetime.fromisoformat(row["now"]).replace(tzinfo=ZoneInfo("America/New_York"))
+        ctx = ExtractContext(now=now, region="US", hours=FRESH_HOURS[batch], expected=True)
+        found = get_extractor(row["type"]).extract(row["text"], ctx)
+        value = found.value if found is not None and found.ok else None
+        slot = 0 if value == row["expected"] else 2 if value is None else 1
+        out[batch][slot] += 1
+    return {b: (v[0], v[1], v[2]) for b, v in sorted(out.items())}
+
+
 def peer_subset(cases: list[Case], every: int) -> list[Case]:
     """All Duckling cases and every `every`-th SGD case: the peers are slow (Recognizers costs
     tens of milliseconds a call), so they run on a fixed, deterministic subset."""
@@ -217,6 +243,19 @@ def report(peers: bool = True, every: int = 5) -> str:
                 f"{corpus} `{kind}` rows tagged `past`: {s.past_kept} of {s.past_total} resolved "
                 "to the past (not moved forward)."
             )
+    rows_fresh = []
+    for batch, (right, wrong, none) in fresh_scores().items():
+        r0, w0, n0 = FIRST_SIGHT[batch]
+        rows_fresh.append(
+            [batch, right + wrong + none, f"{r0} / {w0} / {n0}", f"{right} / {wrong} / {none}"]
+        )
+    lines += [
+        "\n### Fresh phrasings (benchmarks/data/fresh_phrasings.jsonl)\n",
+        "Written by hand after the grammar was built and run once before any fix; the first-run "
+        "figures are the honest estimate for phrasings nobody has seen. Expected `null` rows "
+        "should give no value (the flow asks).\n",
+        table(["batch", "n", "first run: right / wrong / none", "now"], rows_fresh),
+    ]
     if peers:
         subset = peer_subset(cases, every)
         rows = list(rows_of("flowagent", score(subset, flowagent_reader, repeat=3)))

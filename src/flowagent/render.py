@@ -99,7 +99,7 @@ def say_date_choice(value: str, today: date) -> str:
     d = date.fromisoformat(value)
     weekday = _WEEKDAYS[d.weekday()]
     days = (d - today).days
-    this_week = 0 <= days and d.isocalendar()[:2] == today.isocalendar()[:2]
+    this_week = days >= 0 and d.isocalendar()[:2] == today.isocalendar()[:2]
     if days == 0:
         return f"today, {weekday} the {ordinal(d.day)}"
     if days == 1:

@@ -34,6 +34,7 @@ CASES = [
     ("weekday-of-week", "thursday next week", "2026-12-03"),
     ("weekday-of-week", "sunday from last week", "2026-11-22"),
     ("weekday-of-week", "Saturday this week", "2026-11-28"),
+    ("weekday-week", "Friday week", "2026-12-04"),
     ("weekday-date", "Wednesday the 2nd", "2026-12-02"),
     ("month-day", "Tuesday, December 1st", "2026-12-01"),
     ("month-day", "December 3rd", "2026-12-03"),

@@ -22,7 +22,6 @@ from flowagent.slots.registry import register
 from flowagent.slots.temporal import analyse
 from flowagent.slots.temporal.clarify import resolve
 
-
 _HOUR = timedelta(hours=1)
 
 

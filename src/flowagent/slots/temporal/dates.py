@@ -7,7 +7,7 @@ match. Rules compose: "the day after <date>", "<N> weeks from <date>" and "the c
 tomorrow" and "the day after Thanksgiving" need no rule of their own.
 
 Rule names (reported in `Extraction.rule`): relative-day, day-after, day-before,
-upcoming-weekday, this-weekday, next-week, last-weekday, weekday-after-next, weekday-of-week,
+upcoming-weekday, next-week, last-weekday, weekday-after-next, weekday-of-week, weekday-week,
 weekday-date, weekend, month-day, day-of-month, day-of-relative-month, ordinal-day,
 next-month, next-year, nth-weekday, nth-day-of-month, closest-weekday, numeric-date,
 counted-weekdays, offset, in-duration, holiday.

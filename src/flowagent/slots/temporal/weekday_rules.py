@@ -78,6 +78,16 @@ def weekday(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
     if ref is not None:
         shift, end = ref
         return DateMatch(end, monday(cal.today, shift) + timedelta(days=wd), "weekday-of-week")
+    nxt = t[i + 1] if i + 1 < len(t) else None
+    if (
+        nxt is not None
+        and nxt.kind == "unit"
+        and nxt.val in ("week", "fortnight")
+        and nxt.start - tok.end <= 1
+        and not word(t, i + 2, "of", "after", "before", "from", "ago")
+    ):  # British "Friday week": a week on Friday; "Tuesday fortnight"
+        weeks = 2 if nxt.val == "fortnight" else 1
+        return DateMatch(i + 2, upcoming(cal.today, wd) + timedelta(weeks=weeks), "weekday-week")
     if tok.low in WEAK_WEEKDAYS and not cal.expected and not tok.text[0].isupper():
         return None
     part, end = part_after(t, i + 1)
