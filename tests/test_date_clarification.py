@@ -36,3 +36,14 @@ def test_a_past_date_said_as_past_is_refused_by_not_past(conv: flowagent.Convers
     turn = conv.handle("last Monday")
     assert "date" not in conv.slots
     assert "already passed" in turn.text
+
+
+def test_a_clarification_left_unsettled_counts_as_a_failure(
+    conv: flowagent.Conversation,
+) -> None:
+    """Date and time can both ask; an answer that raises the other question instead of
+    settling the pending one is counted, so clarifications cannot alternate forever."""
+    _at_date_question(conv)
+    conv.handle("the weekend")
+    turn = conv.handle("at 8")
+    assert "no_match:time#1" in turn.marks

@@ -179,7 +179,9 @@ class TurnScope:
         if result.clarify is not None and not result.problems:
             slot, candidates_ = result.clarify
             info = self.flow.slots[slot]
-            already = self.ctx.clarify is not None and self.ctx.clarify.get("slot") == slot
+            # a pending clarification the answer left unsettled (for this slot or another):
+            # counted, so clarifications cannot loop, alternating between slots or not
+            already = self.ctx.clarify is not None
             result.clarified = True
             if already:  # asked once already: count it as a failure so it cannot loop
                 self.ctx.clarify = None

@@ -46,7 +46,7 @@ def test_a_day_with_day_of_before_the_month() -> None:
     assert slots.extract("date", "the 3rd day of January", now=MONDAY) == "2027-01-03"
 
 
-def test_dateparser_reads_only_the_words_around_a_month() -> None:
+def test_a_month_needs_its_day_beside_it() -> None:
     assert slots.extract("date", "december yes 30 hi is past", now=MONDAY) is None
 
 
