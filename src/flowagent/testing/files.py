@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from flowagent.errors import FlowDefinitionError, Problem
-from flowagent.fakes import FakeAction
+from flowagent.fakes import FakeAction, bind_overrides
 from flowagent.flow import Flow, load_flow, validation_problems
 from flowagent.loader import Loc, LocatedDocument, read_yaml_file
 from flowagent.testing import spec as spec_module
@@ -67,12 +67,17 @@ class TestFile:
         return self.spec.now
 
     def declared(self, case: CaseSpec | None = None) -> dict[str, FakeAction]:
-        """The fakes this file (and `case`) declare, by the key used in the file; a case's
-        entry replaces the file's for the same key. Fresh objects: their `calls` are empty."""
-        merged: dict[str, FakeSpec] = dict(self.spec.actions)
-        if case is not None:
-            merged.update(case.actions)
-        return {key: to_fake(spec) for key, spec in merged.items()}
+        """The fakes this file (and `case`) declare, by action state: the file's, then the
+        case's replacing them action by action (whether named by state or by reference).
+        Fresh objects, so their `calls` start empty."""
+        out: dict[str, FakeAction] = {}
+        for level in (self.spec.actions, case.actions if case is not None else {}):
+            fakes = {key: to_fake(spec) for key, spec in level.items()}
+            bound = bind_overrides(self.flow.compiled, fakes)
+            out.update(
+                {state: fake for state, fake in bound.items() if isinstance(fake, FakeAction)}
+            )
+        return out
 
 
 def to_fake(spec: FakeSpec) -> FakeAction:

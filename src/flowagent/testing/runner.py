@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flowagent.fakes import FakeAction
 from flowagent.testing.coverage import Coverage
 from flowagent.testing.fakes import fake_actions
 from flowagent.testing.files import TestFile, load_test_file
@@ -92,7 +90,7 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
     result = CaseResult(str(tf.path), case.name, True)
     declared = tf.declared(case)
     actions = fake_actions(tf.flow, declared, live=tf.live_actions)
-    stood_in = {s for s, a in actions.items() if s not in _states_of(tf, declared)}
+    stood_in = set(actions) - set(declared)
     conv = tf.flow.new_conversation(
         now=case.now or tf.now, conversation_id=f"test-{case.name}", actions=actions
     )
@@ -120,10 +118,6 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
     result.stand_ins = sorted(ran & stood_in)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _states_of(tf: TestFile, declared: Mapping[str, FakeAction]) -> set[str]:
-    return {s for s, ref in tf.action_states.items() if s in declared or ref in declared}
 
 
 def _actions_run(turn: Turn) -> set[str]:
