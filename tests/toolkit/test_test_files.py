@@ -5,6 +5,9 @@ current."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -209,3 +212,21 @@ def test_the_shipped_test_files_name_the_schema() -> None:
         header = path.read_text().splitlines()[0]
         target = (path.parent / header.partition("$schema=")[2]).resolve()
         assert target == ROOT / "docs" / "flowtest.schema.json", path
+
+
+def test_pytest_reports_a_broken_test_file_as_a_collection_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.flowtest.yaml"
+    broken.write_text(
+        HEAD + "cases:\n  - name: x\n    turns:\n      - say: hi\n        expcet: {}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(broken)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2  # pytest: interrupted by a collection error
+    assert f"{broken}:7:9: error: cases[0].turns[0].expcet: unknown key 'expcet'" in result.stdout
