@@ -37,8 +37,10 @@ def test_the_shipped_flow_tests_under_pytest_write_nothing(
 ) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "flows", "examples"]
-        + ["--basetemp", str(tmp_path / "basetemp")],
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            *("flows", "examples", "--basetemp", str(tmp_path / "basetemp")),
+        ],
         env=env,
         capture_output=True,
         text=True,

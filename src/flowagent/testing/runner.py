@@ -56,6 +56,11 @@ class CaseResult:
                 lines.append(f"  caller: {caller if caller != '<silence>' else '(silence)'}")
             lines.append(f"  agent:  {agent}")
         lines += [f"  ✗ {f}" for f in self.failures]
+        if self.stand_ins:
+            lines.append(
+                f"  note: {', '.join(self.stand_ins)} ran as a generated stand-in;"
+                " declare what it returns under 'actions:'"
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
