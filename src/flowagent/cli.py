@@ -298,7 +298,7 @@ def _test(args: argparse.Namespace) -> int:
         if coverage is not None:
             print(json.dumps({"coverage": coverage.summary()}, ensure_ascii=False))
     else:
-        for note in _stand_in_notes(outcomes):
+        for note in _notes(outcomes):
             print(note)
         summary = f"{passed} passed, {failed} failed"
         if errors:
@@ -309,10 +309,16 @@ def _test(args: argparse.Namespace) -> int:
     return EXIT_FLOW if failed or errors else EXIT_OK
 
 
-def _stand_in_notes(outcomes: Sequence[FileOutcome]) -> list[str]:
-    """One line per test file whose cases ran an action as a generated stand-in."""
+def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
+    """What a passing run may hide: cases that check nothing, and actions that ran as
+    generated stand-ins (one line per test file)."""
     notes = []
     for outcome in outcomes:
+        notes += [
+            f"note: {outcome.file} :: {r.name} checks nothing (no 'expect' in any turn)"
+            for r in outcome.results
+            if r.checks == 0 and r.passed
+        ]
         used: dict[str, int] = {}
         for result in outcome.results:
             for state in result.stand_ins:

@@ -189,3 +189,14 @@ def test_schema_tests_prints_the_test_file_schema(capsys: pytest.CaptureFixture[
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "flowagent conversation test"
     assert set(schema["required"]) == {"flow", "cases"}
+
+
+def test_a_case_that_checks_nothing_is_named(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    smoke = project / "restaurant" / "tests" / "smoke.flowtest.yaml"
+    smoke.write_text("flow: ../restaurant.yaml\ncases:\n  - name: smoke\n    turns: [{say: hi}]\n")
+    assert main(["test", str(smoke)]) == EXIT_OK
+    assert capsys.readouterr().out == (
+        f"note: {smoke} :: smoke checks nothing (no 'expect' in any turn)\n1 passed, 0 failed\n"
+    )

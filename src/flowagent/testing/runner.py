@@ -47,6 +47,7 @@ class CaseResult:
     turns: int = 0  # caller turns said
     seconds: float = 0.0
     stand_ins: list[str] = field(default_factory=list)  # action states run as stand-ins
+    checks: int = 0  # expectations evaluated (0: the case only shows nothing crashed)
 
     def report(self) -> str:
         """A readable diff: the dialogue up to the failing turn, then what differed."""
@@ -65,7 +66,7 @@ class CaseResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (`flowagent test --json`): file, case, passed, failures, turns,
-        seconds, stand_ins, and the dialogue when the case failed."""
+        seconds, stand_ins, checks, and the dialogue when the case failed."""
         out: dict[str, Any] = {
             "file": self.file,
             "case": self.name,
@@ -74,6 +75,7 @@ class CaseResult:
             "turns": self.turns,
             "seconds": round(self.seconds, 4),
             "stand_ins": self.stand_ins,
+            "checks": self.checks,
         }
         if not self.passed:
             out["dialogue"] = [{"caller": c, "agent": a} for c, a in self.dialogue]
@@ -115,6 +117,7 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
             if coverage is not None:
                 coverage.record(tf.flow, turn, before)
             result.dialogue.append((said or "<silence>", turn.text))
+        result.checks += len(turn_spec.expect.model_fields_set)
         failures = compare(turn, conv.context.counters.to_dict(), turn_spec.expect, tf)
         if failures:
             result.passed = False
