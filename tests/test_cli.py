@@ -245,6 +245,7 @@ def test_ctrl_c_in_the_repl_ends_the_line_before_exiting() -> None:
         assert proc.stdout is not None
         assert proc.stdout.readline().startswith("agent> ")
         assert proc.stdout.read(5) == "you> "  # waiting for the caller's line
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        proc.send_signal(signal.SIGINT)  # stdin stays open: only Ctrl-C can end it
+        proc.wait(timeout=30)
+        out = proc.stdout.read()
     assert out == "\n" and proc.returncode == 130

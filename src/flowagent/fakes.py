@@ -59,17 +59,6 @@ class FakeAction:
             raise ActionError(ref, f"{type(err).__name__}: {err}")
         return {str(k): v for k, v in (self.returns or {}).items()}
 
-    def describe(self) -> str:
-        """One line: what this fake does (for reports)."""
-        if self.raises is not None:
-            return (
-                f"raises {self.raises!r}"
-                if isinstance(self.raises, str)
-                else (f"raises {type(self.raises).__name__}: {self.raises}")
-            )
-        took = f" after {self.takes:g}s" if self.takes else ""
-        return f"returns {dict(self.returns or {})!r}{took}"
-
 
 #: What may replace an action for one conversation: a fake, or another function.
 ActionOverride = FakeAction | Callable[[dict[str, Any]], Any]
