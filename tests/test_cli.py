@@ -235,13 +235,20 @@ def test_an_unknown_repl_command_says_it_is_unknown() -> None:
 
 def test_ctrl_c_in_the_repl_ends_the_line_before_exiting() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    with subprocess.Popen(
-        [sys.executable, "-m", "flowagent.cli", "repl", str(APPOINTMENT)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as proc:
+    # A child inherits an ignored SIGINT (an earlier test may leave it so): hand it the
+    # default, as an interactive shell would.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flowagent.cli", "repl", str(APPOINTMENT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    with proc:
         assert proc.stdout is not None
         assert proc.stdout.readline().startswith("agent> ")
         assert proc.stdout.read(5) == "you> "  # waiting for the caller's line
