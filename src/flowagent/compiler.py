@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from flowagent.actions import ActionFn, resolve_action
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
@@ -218,7 +220,9 @@ def compile_flow(
             message = template(
                 (*loc, "rules", i, "message"), r.message or rule_info.message, rule_info.provides
             )
-            rules.append(CompiledRule(r.rule, rule_info, r.params, message))
+            params = _rule_params(rule_info, r.rule, r.params, (*loc, "rules", i), problems)
+            if params is not None:
+                rules.append(CompiledRule(r.rule, rule_info, params, message))
         choices: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         for key, value in (s.choices or {}).items():
@@ -342,6 +346,37 @@ def compile_flow(
         },
         fallback=fallback,
     )
+
+
+def _rule_params(
+    info: ValidatorInfo, rule: str, raw: dict[str, Any], loc: Loc, problems: _Problems
+) -> dict[str, Any] | None:
+    """A rule's parameters checked against its model, or None after reporting each problem
+    at the parameter's own line."""
+    try:
+        return info.check_params(raw)
+    except ValidationError as err:
+        known = sorted(info.params.model_fields) if info.params is not None else []
+        for e in err.errors():
+            where = tuple(e["loc"])
+            message = str(e["msg"]).removeprefix("Value error, ")
+            hint = None
+            if e["type"] == "extra_forbidden":
+                name = str(where[-1])
+                message = f"unknown parameter {name!r} for rule {rule!r}"
+                close = _closest(name, set(known))
+                hint = (
+                    f"did you mean {close!r}?"
+                    if close
+                    else ("parameters: " + ", ".join(known) if known else "it takes none")
+                )
+            elif e["type"].endswith("_type") or e["type"] == "missing":
+                got = e.get("input")
+                message = (
+                    f"{message} (got {type(got).__name__} {got!r})" if got is not None else message
+                )
+            problems.add((*loc, *where), message, hint)
+        return None
 
 
 def _with_command_states(spec: FlowSpec) -> FlowSpec:

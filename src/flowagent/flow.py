@@ -16,7 +16,7 @@ from flowagent.compiler import CompiledFlow, compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
 from flowagent.errors import FlowDefinitionError, Problem
-from flowagent.loader import LocatedDocument, format_loc, parse_yaml, read_yaml_file
+from flowagent.loader import Loc, LocatedDocument, format_loc, parse_yaml, read_yaml_file
 from flowagent.observe import EventSink
 from flowagent.schema import FlowSpec
 from flowagent.store.base import ConversationStore
@@ -134,9 +134,28 @@ def _validate(doc: LocatedDocument) -> FlowSpec:
 _UNION_TAGS = {"str", "int", "float", "bool", "ChoiceSpec", "ConditionSpec"}
 
 
+def _document_loc(data: Any, raw: tuple[Any, ...]) -> Loc:
+    """pydantic's error location without the union-member tags it inserts ("str",
+    "list[str]", "ChoiceSpec"): a part is kept when it is a real key or index of the document
+    at that point — so a key that happens to be named `str` or `int` is still a key."""
+    out: list[str | int] = []
+    node: Any = data
+    for part in raw:
+        is_key = isinstance(node, dict) and part in node
+        is_index = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if is_key or is_index:
+            out.append(part)
+            node = node[part]
+        elif isinstance(part, str) and (part in _UNION_TAGS or "[" in part):
+            continue
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
 def _problem(doc: LocatedDocument, e: Any) -> Problem:
-    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not keys.
-    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+    loc = _document_loc(doc.data, tuple(e["loc"]))
     kind = e["type"]
     msg = str(e["msg"]).removeprefix("Value error, ")
     hint = None
@@ -152,8 +171,9 @@ def _problem(doc: LocatedDocument, e: Any) -> Problem:
             hint=_KEY_HINTS.get(key),
         )
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), _ALL_KEYS, n=1, cutoff=0.6)
-        msg = f"unknown key {loc[-1]!r}"
+        key = loc[-1] if loc else ""
+        close = difflib.get_close_matches(str(key), _ALL_KEYS, n=1, cutoff=0.6)
+        msg = f"unknown key {key!r}"
         hint = f"did you mean {close[0]!r}?" if close else None
     elif kind == "literal_error":
         msg = f"{msg} (got {e.get('input')!r})"

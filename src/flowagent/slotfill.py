@@ -129,9 +129,13 @@ def validate(
         check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
         try:
             failed = rule.validator.fn(check)
-        except Exception:  # a buggy user validator must not end the call
+        except (Exception, SystemExit):  # a buggy rule must neither end the call nor pass all
             log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
-            failed = None
+            # Fail closed: a value no rule could check is refused. The rule's own message
+            # is used unless it needs variables only a working check provides.
+            if rule.validator.provides & set(rule.message.names):
+                return rule.name, render(flow.messages["no_match"][0], {})
+            return rule.name, render(rule.message, {})
         if failed is not None:
             return rule.name, render(rule.message, failed)
     return None
