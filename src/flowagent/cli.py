@@ -2,8 +2,10 @@
 
     flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
               [--store URL --id ID] [--log FILE [--log-pii]]   durable, observed
+              [--allow-module MODULE]                          actions from MODULE too
     flowagent stats LOG... [--json]                            metrics from event logs
     flowagent check FLOW... [--json] [--strict] [-v]           static analysis, termination
+                            [--import-actions]                 (imports nothing unless asked)
     flowagent graph FLOW [--format mermaid|dot] [-o FILE]      state diagram
     flowagent test PATH... [--coverage]                        conversation test files
     flowagent simulate FLOW [-n N] [--seed S] [--save DIR]     generated callers
@@ -26,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from flowagent.actions import ALLOW_ENV
 from flowagent.errors import FlowagentError
 from flowagent.flow import Flow, load_flow
 from flowagent.metrics import Metrics, format_summary
@@ -43,6 +46,17 @@ def _iso(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
         ) from None
+
+
+def _allow_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let the flow's actions come from MODULE (and its submodules) besides the .py "
+        f"files beside the flow; repeatable; same as {ALLOW_ENV}",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--log-pii",
         action="store_true",
-        help="include personal slot values (name, phone, email, pii slots) in --log events",
+        help="include personal slot values (name, phone, email, text, pii slots) in --log events",
     )
+    _allow_flag(run)
 
     stats = sub.add_parser(
         "stats",
@@ -105,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     repl.add_argument("flow", help="the flow YAML file")
     repl.add_argument("--now", type=_iso, metavar="ISO", help="reference time for relative dates")
+    _allow_flag(repl)
 
     check = sub.add_parser(
         "check",
@@ -120,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-v", "--verbose", action="store_true", help="show how the termination bound adds up"
     )
+    check.add_argument(
+        "--import-actions",
+        action="store_true",
+        help="also import the flow's actions to check their functions exist (runs their "
+        "module code; without it, check imports nothing)",
+    )
+    _allow_flag(check)
 
     graph = sub.add_parser("graph", help="draw the state diagram (Mermaid or Graphviz dot)")
     graph.add_argument("flow")
@@ -135,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     test.add_argument("paths", nargs="+", metavar="PATH")
     test.add_argument("--coverage", action="store_true", help="report what the tests exercised")
+    _allow_flag(test)
 
     simulate = sub.add_parser(
         "simulate",
@@ -150,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--save", metavar="DIR", help="save runs that reached something new as test files"
     )
+    _allow_flag(simulate)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the flow format")
     schema.add_argument("-o", "--output", metavar="FILE")
@@ -175,6 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _voice(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if getattr(args, "allow_module", None):
+        # Through the environment, so every flow this process loads (a test file's, the
+        # REPL's :reload) gets the same opt-in.
+        allowed = [os.environ.get(ALLOW_ENV, ""), *args.allow_module]
+        os.environ[ALLOW_ENV] = ",".join(a for a in allowed if a)
     try:
         if args.command == "run":
             return _run(args)
@@ -201,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     from flowagent.check import check_flow, format_report
 
-    reports = [check_flow(path) for path in args.flows]
+    reports = [check_flow(path, import_actions=args.import_actions) for path in args.flows]
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
@@ -213,7 +243,7 @@ def _check(args: argparse.Namespace) -> int:
 def _graph(args: argparse.Namespace) -> int:
     from flowagent.graph import to_dot, to_mermaid
 
-    compiled = load_flow(args.flow).compiled
+    compiled = load_flow(args.flow, import_actions=False).compiled
     text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
     _write(text, args.output)
     return EXIT_OK

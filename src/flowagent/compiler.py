@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from flowagent.actions import ActionFn, resolve_action
+from flowagent.actions import ActionFn, ActionPolicy, resolve_action
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
 from flowagent.loader import Loc, LocatedDocument, format_loc
@@ -112,9 +112,10 @@ class CompiledFlow:
     tz: ZoneInfo
     hours: OpeningHours | None
     region: str
-    actions: dict[str, ActionFn]
+    actions: dict[str, ActionFn]  # by state; replace one to fake it in tests
     slot_mentions: dict[str, re.Pattern[str]]
     fallback: str | None
+    action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
 
     def slot_labels(self) -> str:
         names = [n.replace("_", " ") for n in self.collectable_slots]
@@ -140,9 +141,13 @@ def flow_hash(spec: FlowSpec) -> str:
 
 
 def compile_flow(
-    spec: FlowSpec, doc: LocatedDocument | None = None, file: str | None = None
+    spec: FlowSpec,
+    doc: LocatedDocument | None = None,
+    file: str | None = None,
+    policy: ActionPolicy | None = None,
 ) -> CompiledFlow:
-    """Check the flow's meaning and build the shared machine. Raises FlowCheckError."""
+    """Check the flow's meaning and build the shared machine. Actions are resolved under
+    `policy` (default: the flow's own modules, imported). Raises FlowCheckError."""
     problems = _Problems(doc)
     spec = _with_command_states(spec)
     fallback = spec.fallback or ("FALLBACK" if "FALLBACK" in spec.states else None)
@@ -300,7 +305,7 @@ def compile_flow(
                 collectable.append(slot)
         if st.action:
             try:
-                actions[name] = resolve_action(st.action, directory)
+                actions[name] = resolve_action(st.action, directory, policy)
             except LookupError as err:
                 problems.add((*loc, "action"), str(err))
 
@@ -345,6 +350,7 @@ def compile_flow(
             if n in collectable
         },
         fallback=fallback,
+        action_refs={n: st.action for n, st in spec.states.items() if st.action},
     )
 
 

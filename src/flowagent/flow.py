@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flowagent import schema
+from flowagent.actions import ActionPolicy
 from flowagent.compiler import CompiledFlow, compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
@@ -100,17 +101,38 @@ class Flow:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
 
 
-def load_flow(path: str | Path) -> Flow:
+def load_flow(
+    path: str | Path,
+    *,
+    allow_modules: Iterable[str] | None = None,
+    import_actions: bool = True,
+) -> Flow:
     """Read, validate and compile a flow file. Raises FlowDefinitionError naming the file,
-    line and field of every problem found."""
+    line and field of every problem found.
+
+    Actions (`module:function`) may come from `.py` files beside the flow and from the
+    modules in `allow_modules` or the `FLOWAGENT_ALLOW_MODULES` environment variable
+    (a package allows its submodules); see `flowagent.actions`. With `import_actions=False`
+    nothing is imported: references are checked, and the flow's action states fail to the
+    fallback until functions are set in `flow.compiled.actions` (by state name;
+    `flow.compiled.action_refs` has what each state names)."""
     doc = read_yaml_file(path)
-    return Flow(compile_flow(_validate(doc), doc, str(path)))
+    policy = ActionPolicy.build(allow_modules, import_actions)
+    return Flow(compile_flow(_validate(doc), doc, str(path), policy))
 
 
-def load_flow_text(text: str, name: str = "<flow>") -> Flow:
-    """Like `load_flow`, from YAML text (for tests and generated flows)."""
+def load_flow_text(
+    text: str,
+    name: str = "<flow>",
+    *,
+    allow_modules: Iterable[str] | None = None,
+    import_actions: bool = True,
+) -> Flow:
+    """Like `load_flow`, from YAML text (for tests and generated flows). With no file there
+    are no modules beside it: actions must come from `allow_modules`."""
     doc = parse_yaml(text, name)
-    return Flow(compile_flow(_validate(doc), doc, None))
+    policy = ActionPolicy.build(allow_modules, import_actions)
+    return Flow(compile_flow(_validate(doc), doc, None, policy))
 
 
 def _validate(doc: LocatedDocument) -> FlowSpec:
