@@ -193,9 +193,9 @@ def _problem(doc: LocatedDocument, e: Any) -> Problem:
             hint=_KEY_HINTS.get(key),
         )
     if kind == "extra_forbidden":
-        key = loc[-1] if loc else ""
-        close = difflib.get_close_matches(str(key), _ALL_KEYS, n=1, cutoff=0.6)
-        msg = f"unknown key {key!r}"
+        unknown = loc[-1] if loc else ""
+        close = difflib.get_close_matches(str(unknown), _ALL_KEYS, n=1, cutoff=0.6)
+        msg = f"unknown key {unknown!r}"
         hint = f"did you mean {close[0]!r}?" if close else None
     elif kind == "literal_error":
         msg = f"{msg} (got {e.get('input')!r})"

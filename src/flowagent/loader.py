@@ -50,17 +50,17 @@ class _FlowYamlLoader(yaml.SafeLoader):
             raise _LimitError(
                 problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=self.get_mark()
             )
-        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
+        super().fetch_flow_collection_start(TokenClass)
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _LimitError(
                     problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
                 )
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
