@@ -20,6 +20,7 @@ Exit codes: 0 success, 1 the flow (or an input file) is broken, 2 wrong usage,
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from flowagent.actions import ALLOW_ENV
-from flowagent.errors import FlowagentError
+from flowagent.errors import FlowagentError, StoreError
 from flowagent.flow import Flow, load_flow
 from flowagent.metrics import Metrics, format_summary
 from flowagent.observe import EventSink, JsonlSink
@@ -319,19 +320,38 @@ def _voice(argv: list[str]) -> int:
 
 
 def _open_input(name: str) -> TextIO:
+    """Caller lines, read as UTF-8; bytes that are not UTF-8 become U+FFFD (caller garbage
+    is the engine's to handle, not a traceback's)."""
     if name == "-":
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")
         return sys.stdin
     try:
-        return open(name, encoding="utf-8")
+        return open(name, encoding="utf-8", errors="replace")
     except OSError as err:
         raise SystemExit(f"flowagent: cannot read input {name!r}: {err.strerror}") from None
 
 
+def _open_checked_store(url: str, conversation_id: str | None) -> ConversationStore:
+    """The store, having read `conversation_id` once: a store the user asked for that cannot
+    be used is an error up front (exit 1), not a run that silently saves nothing."""
+    store = open_store(url)
+    try:
+        store.load(conversation_id or "")
+    except StoreError:
+        store.close()
+        raise
+    except Exception as err:
+        store.close()
+        raise StoreError(f"store {url} is unavailable: {type(err).__name__}: {err}") from None
+    return store
+
+
 def _run(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow)
-    store = open_store(args.store) if args.store else None
-    if store is not None and not args.conversation_id:
+    if args.store and not args.conversation_id:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
+    store = _open_checked_store(args.store, args.conversation_id) if args.store else None
     sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
     source = _open_input(args.input)
     try:

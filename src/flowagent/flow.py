@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -16,11 +17,14 @@ from flowagent.actions import ActionPolicy
 from flowagent.compiler import CompiledFlow, compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
-from flowagent.errors import FlowDefinitionError, Problem
+from flowagent.errors import FlowDefinitionError, Problem, SnapshotError
 from flowagent.loader import Loc, LocatedDocument, format_loc, parse_yaml, read_yaml_file
-from flowagent.observe import EventSink
+from flowagent.observe import EventSink, FlowEvent, store_event
 from flowagent.schema import FlowSpec
 from flowagent.store.base import ConversationStore
+from flowagent.store.writer import StoreResult, load_bounded, load_bounded_async
+
+log = logging.getLogger("flowagent.engine")
 
 
 class Flow:
@@ -91,14 +95,96 @@ class Flow:
         self, conversation_id: str, store: ConversationStore, *, sinks: Sequence[EventSink] = ()
     ) -> Conversation | None:
         """The stored conversation `conversation_id`, continuing where it stopped (its
-        `current_turn()` is what the caller last heard), or None if the store has none."""
-        data = store.load(conversation_id)
+        `current_turn()` is what the caller last heard), or None if the store has none —
+        or cannot say within its timeout: a store outage is logged and reported to `sinks`
+        as a `store_error` event, never raised. Raises SnapshotError if the stored record
+        cannot continue in this flow (see `resume_or_new` for a call that must start)."""
+        data, result = load_bounded(store, conversation_id)
+        return self._resumed(conversation_id, store, sinks, data, result)
+
+    async def resume_async(
+        self, conversation_id: str, store: ConversationStore, *, sinks: Sequence[EventSink] = ()
+    ) -> Conversation | None:
+        """`resume` for event loops: the load never blocks the loop."""
+        data, result = await load_bounded_async(store, conversation_id)
+        return self._resumed(conversation_id, store, sinks, data, result)
+
+    def resume_or_new(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        now: datetime | None = None,
+        sinks: Sequence[EventSink] = (),
+    ) -> Conversation:
+        """What a call that must start uses: the stored conversation if there is one, else a
+        new one. Never raises: a store outage or a stored record this flow cannot continue
+        is logged and reported, and the call starts fresh (its saves then report a conflict
+        rather than overwrite the record it could not read)."""
+        try:
+            found = self.resume(conversation_id, store, sinks=sinks)
+        except SnapshotError as err:
+            self._unreadable(conversation_id, sinks, err)
+            found = None
+        return found or self.new_conversation(now, conversation_id, store=store, sinks=sinks)
+
+    async def resume_or_new_async(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        now: datetime | None = None,
+        sinks: Sequence[EventSink] = (),
+    ) -> Conversation:
+        """`resume_or_new` for event loops."""
+        try:
+            found = await self.resume_async(conversation_id, store, sinks=sinks)
+        except SnapshotError as err:
+            self._unreadable(conversation_id, sinks, err)
+            found = None
+        return found or self.new_conversation(now, conversation_id, store=store, sinks=sinks)
+
+    def _resumed(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        sinks: Sequence[EventSink],
+        data: dict[str, Any] | None,
+        result: StoreResult,
+    ) -> Conversation | None:
+        if not result.ok:
+            log.warning(
+                "store load failed: %s; the call starts without its stored conversation",
+                result.detail,
+                extra={"conversation_id": conversation_id, "operation": "load"},
+            )
+            _report(sinks, store_event(self.name, None, result, conversation_id))
+            return None
         if data is None:
             return None
         return self.restore(data, store=store, sinks=sinks)
 
+    def _unreadable(
+        self, conversation_id: str, sinks: Sequence[EventSink], err: SnapshotError
+    ) -> None:
+        log.error(
+            "stored conversation cannot continue in this flow: %s; starting a new one",
+            err,
+            extra={"conversation_id": conversation_id, "operation": "load"},
+        )
+        result = StoreResult("load", "unreadable", str(err))
+        _report(sinks, store_event(self.name, None, result, conversation_id))
+
     def __repr__(self) -> str:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
+
+
+def _report(sinks: Sequence[EventSink], event: FlowEvent) -> None:
+    for sink in sinks:
+        try:
+            sink.emit(event)
+        except Exception:
+            log.exception("event sink failed")
 
 
 def load_flow(
