@@ -248,6 +248,17 @@ class Conversation:
             return self._last
         return self._make_turn(self._ctx.last_reply, None, (), None, ())
 
+    def flush(self, timeout: float | None = None) -> bool:
+        """Save the conversation as it stands and wait up to `timeout` seconds (default: the
+        store's timeout) for it to be on record — e.g. when a call ends on a turn whose save
+        timed out. True when it is stored (or there is no store to save to)."""
+        if self._writer is None:
+            return True
+        result = self._writer.save(self.snapshot(), wait=True, timeout=timeout)
+        if not result.ok:
+            self._store_failed(result)
+        return result.ok
+
     # --- persistence -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         """A JSON-safe dict from which `Flow.restore` continues this conversation exactly.

@@ -164,13 +164,16 @@ class ConversationWriter:
             self._pool.submit(self._drain)
         return future
 
-    def save(self, snapshot: dict[str, Any], wait: bool = True) -> StoreResult:
-        """Store `snapshot`, waiting at most the timeout (not at all with `wait=False`)."""
+    def save(
+        self, snapshot: dict[str, Any], wait: bool = True, timeout: float | None = None
+    ) -> StoreResult:
+        """Store `snapshot`, waiting at most `timeout` (default: the store's; not at all with
+        `wait=False`)."""
         future = self.submit(snapshot)
         if not wait:
             return self._give_up(future, "timeout", "not waited for")
         try:
-            return future.result(timeout=self.timeout)
+            return future.result(timeout=self.timeout if timeout is None else timeout)
         except concurrent.futures.TimeoutError:
             return self._give_up(future)
 
