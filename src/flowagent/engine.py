@@ -26,11 +26,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
-from flowagent.errors import SnapshotError
 from flowagent.observe import EventSink, store_event, turn_events
 from flowagent.scope import TurnScope
 from flowagent.slots.base import SlotValue
-from flowagent.store.base import revision_of
+from flowagent.snapshot import validate_snapshot
 from flowagent.store.writer import ConversationWriter, StoreResult
 from flowagent.turn import Turn
 
@@ -281,26 +280,11 @@ class Conversation:
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
     ) -> Conversation:
-        if not isinstance(data, dict) or "context" not in data:
-            raise SnapshotError("not a flowagent snapshot (no 'context')")
-        if data.get("format") != SNAPSHOT_FORMAT:
-            raise SnapshotError(
-                f"snapshot format {data.get('format')!r} is not supported "
-                f"(this flowagent writes format {SNAPSHOT_FORMAT})"
-            )
-        if data.get("flow") != flow.spec.flow or data.get("flow_hash") != flow.hash:
-            raise SnapshotError(
-                f"snapshot was taken with flow {data.get('flow')!r} "
-                f"(hash {data.get('flow_hash')}), not with this flow {flow.spec.flow!r} "
-                f"(hash {flow.hash}); resuming it here could ask the wrong questions"
-            )
-        try:
-            ctx = Context.from_dict(data["context"])
-        except (KeyError, TypeError, ValueError) as err:
-            raise SnapshotError(f"snapshot context is malformed: {err}") from err
-        if ctx.state not in flow.states:
-            raise SnapshotError(f"snapshot state {ctx.state!r} is not in this flow")
-        return cls(flow, ctx, store, sinks, resumed=True, revision=revision_of(data))
+        """A conversation continuing from `snapshot()` data, checked against the snapshot
+        schema and this flow first (see `flowagent.snapshot`). Raises SnapshotError naming
+        the field that is wrong."""
+        ctx, revision = validate_snapshot(flow, data)
+        return cls(flow, ctx, store, sinks, resumed=True, revision=revision)
 
     # --- internals ---------------------------------------------------------------------------
     def _key(self) -> str:
