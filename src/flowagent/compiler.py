@@ -36,7 +36,9 @@ from flowagent.states import behaviour_for
 from flowagent.states.base import EdgeSpec, StateBehaviour
 from flowagent.states.confirm import mention_pattern
 
-PII_TYPES = frozenset({"name", "phone", "email"})
+#: Slot types whose values are personal unless the slot says `pii: false`. Free text is: a
+#: caller answering "anything else?" gives names, dates of birth, addresses.
+PII_TYPES = frozenset({"name", "phone", "email", "text"})
 _COMMAND_TARGETS = {"handoff": ("HANDOFF", "handoff"), "cancel": ("CANCELLED", "cancelled")}
 _PROBLEM_MESSAGES = {
     "phone_too_short": "That number seems to be missing some digits. Could you say the whole "
