@@ -191,10 +191,10 @@ class DateExtractor(Extractor):
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         today = ctx.now.date()
         out: list[Extraction] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # characters an earlier pattern's match used
 
         def free(a: int, b: int) -> bool:
-            return all(b <= s or a >= e for s, e in taken)
+            return not any(taken[a:b])
 
         no_such_day: re.Match[str] | None = None  # "February 30th": a month and day that aren't
         for kind, pattern in _PATTERNS:
@@ -206,7 +206,7 @@ class DateExtractor(Extractor):
                     if kind in ("month_day", "day_of_month") and no_such_day is None:
                         no_such_day = m
                     continue
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 out.append(Extraction(found.isoformat(), m.start(), m.end(), rule=rule))
         if out or not ctx.expected:
             return out

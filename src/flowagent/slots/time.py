@@ -130,14 +130,14 @@ class TimeExtractor(Extractor):
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         out: list[Extraction] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # characters an earlier pattern's match used
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(text):
-                if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+                if any(taken[m.start() : m.end()]):
                     continue
                 found = self._read(kind, m, ctx)
                 if found is not None:
-                    taken.append((m.start(), m.end()))
+                    taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                     out.append(found)
         if not out and ctx.expected:
             out.extend(self._bare_hour(text, ctx))
