@@ -266,8 +266,15 @@ class Conversation:
             "format": SNAPSHOT_FORMAT,
             "flow": self._flow.spec.flow,
             "flow_hash": self._flow.hash,
-            "context": copy.deepcopy(self._ctx.to_dict()),
+            "context": self._ctx.to_dict(),
         }
+        # to_dict copies what it lists; the two values that may nest are copied here, so a
+        # snapshot never shares anything with the live conversation (a store saves it later).
+        context = data["context"]
+        if context["results"]:
+            context["results"] = copy.deepcopy(context["results"])
+        if context["clarify"]:
+            context["clarify"] = copy.deepcopy(context["clarify"])
         if self._writer is not None:
             data["revision"] = self._writer.revision
         return data

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from flowagent.context import SNAPSHOT_FORMAT, Context
+from flowagent.context import SNAPSHOT_FORMAT, Context, Counters, HistoryEntry
 from flowagent.errors import SnapshotError
 from flowagent.loader import format_loc
 
@@ -114,7 +114,35 @@ def validate_snapshot(flow: CompiledFlow, data: Any) -> tuple[Context, int]:
         ) from None
     ctx = model.context
     _against_flow(flow, ctx)
-    context = Context.from_dict(ctx.model_dump(mode="json"))
+    counters = ctx.counters
+    context = Context(
+        conversation_id=ctx.conversation_id,
+        state=ctx.state,
+        now=ctx.now,
+        slots=dict(ctx.slots),
+        expecting=ctx.expecting,
+        counters=Counters(
+            dict(counters.no_match),
+            counters.no_input,
+            counters.total_no_match,
+            counters.total_no_input,
+            counters.confirm_rejections,
+        ),
+        history=[
+            HistoryEntry(h.role, h.text, h.state, h.at, h.event, h.interrupted)
+            for h in ctx.history
+        ],
+        turns=ctx.turns,
+        started=ctx.started,
+        ended=ctx.ended,
+        outcome=ctx.outcome,
+        retry_from=ctx.retry_from,
+        clarify=ctx.clarify.model_dump() if ctx.clarify is not None else None,
+        changing=ctx.changing,
+        results=dict(ctx.results),
+        last_reply=ctx.last_reply,
+        last_question=ctx.last_question,
+    )
     return context, model.revision
 
 
