@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}\}")
 
@@ -94,6 +94,62 @@ def say_datetime(value: str) -> str:
     """'2026-11-27T14:30' → 'Friday, November 27th at 2:30 PM'."""
     day, _, clock = value.partition("T")
     return f"{say_date(day)} at {say_time(clock)}" if clock else say_date(day)
+
+
+def say_date_choice(value: str, today: date) -> str:
+    """A date as one of several options, named the way a caller tells them apart:
+    'tomorrow, Tuesday the 24th', 'this Tuesday, the 24th', 'next Tuesday, December 1st',
+    else `say_date`. `today` is the conversation's date."""
+    d = date.fromisoformat(value)
+    weekday = _WEEKDAYS[d.weekday()]
+    days = (d - today).days
+    this_week = days >= 0 and d.isocalendar()[:2] == today.isocalendar()[:2]
+    if days == 0:
+        return f"today, {weekday} the {ordinal(d.day)}"
+    if days == 1:
+        return f"tomorrow, {weekday} the {ordinal(d.day)}"
+    if this_week:
+        return f"this {weekday}, the {ordinal(d.day)}"
+    if 0 < days < 14 and (d - timedelta(days=7)).isocalendar()[:2] == today.isocalendar()[:2]:
+        return f"next {weekday}, {_MONTHS[d.month - 1]} {ordinal(d.day)}"
+    return say_date(value)
+
+
+def say_options(
+    slot_type: str,
+    values: Sequence[object],
+    labels: Mapping[str, str] | None = None,
+    today: date | None = None,
+) -> str:
+    """Candidates of a clarification question, for speech: '2 AM or 2 PM'; dates relative to
+    `today` when given ('this Saturday, the 28th or this Sunday, the 29th'); datetimes on one
+    day say the day once ('tomorrow, Tuesday the 24th, at 2 AM or at 2 PM')."""
+    texts = [str(v) for v in values]
+    spoken: list[str]
+    try:
+        if slot_type == "date" and today is not None:
+            spoken = [say_date_choice(v, today) for v in texts]
+        elif slot_type == "datetime" and today is not None and all("T" in v for v in texts):
+            days = {v.partition("T")[0] for v in texts}
+            if len(days) == 1:
+                head = say_date_choice(days.pop(), today)
+                clocks = [f"at {say_time(v.partition('T')[2])}" for v in texts]
+                return f"{head}, {_join(clocks)}"
+            spoken = [
+                f"{say_date_choice(v.partition('T')[0], today)} at {say_time(v.partition('T')[2])}"
+                for v in texts
+            ]
+        else:
+            spoken = [say_value(slot_type, v, labels) for v in values]
+    except ValueError:
+        spoken = texts
+    return _join(spoken)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " or ".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def say_phone(value: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
-from flowagent.render import Template, compile_template, say_value, speakable
+from flowagent.render import Template, compile_template, say_options, say_value, speakable
 from flowagent.slotfill import FillResult, fill_slots
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
@@ -179,14 +179,16 @@ class TurnScope:
         if result.clarify is not None and not result.problems:
             slot, candidates_ = result.clarify
             info = self.flow.slots[slot]
-            already = self.ctx.clarify is not None and self.ctx.clarify.get("slot") == slot
+            # a pending clarification the answer left unsettled (for this slot or another):
+            # counted, so clarifications cannot loop, alternating between slots or not
+            already = self.ctx.clarify is not None
             result.clarified = True
             if already:  # asked once already: count it as a failure so it cannot loop
                 self.ctx.clarify = None
                 self.no_match(slot, None)
                 return result
             self.ctx.clarify = {"slot": slot, "candidates": list(candidates_)}
-            spoken = " or ".join(say_value(info.types[0], c, info.labels) for c in candidates_)
+            spoken = say_options(info.types[0], candidates_, info.labels, self.ctx.now.date())
             question = (
                 self.render(info.clarify, {"options": spoken})
                 if info.clarify

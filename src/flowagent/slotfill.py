@@ -114,6 +114,8 @@ def fill_slots(
             rule, message = failure
             result.problems.append((name, message))
             result.marks.append(f"rule:{name}.{rule}")
+            if ctx.clarify and ctx.clarify.get("slot") == name:
+                ctx.clarify = None  # answered, then refused: a new question starts afresh
             continue
         used = _mask(used, found)
         ctx.slots[name] = found.value

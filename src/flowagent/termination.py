@@ -12,16 +12,17 @@ waiting `say` states and C slots that can ask a clarification ("2 AM or 2 PM?"):
 - a failure counter allows M-1 failures before the M-th takes the limit's edge, and is reset
   only when its question is answered: at most R·N slot epochs, R confirmation and R change
   epochs, W·R say epochs — so failures ≤ (M-1)·epochs + 1;
-- a clarification is asked at most once before each counted answer of its slot: ≤ M·R each;
+- a clarification is asked at most once before each counted answer of its slot: ≤ M·R each
+  (an answer that leaves a pending clarification unsettled is a counted failure, whichever
+  slot it raises a new question about);
 - silences: at most I-1 before each speech, or I ending the call in place of the last
   speech — so turns ≤ speeches·I.
 
 That sum holds only while the caller cannot loop without moving a counter; where they can,
 the cycle is named and the bound is `limits.max_turns`: the repeat, help and hold commands,
 start over (it resets the counters), corrections while collecting ("actually Thursday"
-re-asks the same question), clarifications alternating between two slots, and loops in the
-flow's own transitions. A loop of states that never wait is a flow bug: the engine stops it
-and ends the call as an error.
+re-asks the same question), and loops in the flow's own transitions. A loop of states that
+never wait is a flow bug: the engine stops it and ends the call as an error.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _NOT_PROGRESS = frozenset(
     {"no_match_limit", "no_input_limit", "max_turns", "reject_limit", "error", "no_match"}
     | {"resolved", "change"}
 )
-_CLARIFIABLE = frozenset({"time", "datetime"})  # extractors that return candidates
+_CLARIFIABLE = frozenset({"date", "time", "datetime"})  # extractors that return candidates
 _IDLE_COMMANDS = ("help", "hold", "repeat")
 
 
@@ -87,12 +88,6 @@ def _caller_loops(flow: CompiledFlow) -> list[str]:
             f"corrections while collecting ({', '.join(collecting)}): a caller who keeps"
             ' correcting an earlier answer ("actually Thursday") hears the same question'
             " again, and no failure is counted"
-        )
-    clarifiable = _clarifiable(flow)
-    if len(clarifiable) >= 2:
-        out.append(
-            f"clarifications alternating between {', '.join(clarifiable)}"
-            " are never counted as failures"
         )
     return out
 
