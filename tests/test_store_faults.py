@@ -110,6 +110,17 @@ def test_resume_from_an_unreachable_redis_is_bounded_by_the_timeout(
     assert conv.start().text.startswith("Thanks for calling")
 
 
+def test_a_voice_agent_starts_its_call_when_redis_is_down(appointment: flowagent.Flow) -> None:
+    """The reported case: `FlowAgent(..., store=<Redis down>)` raised at call start."""
+    pytest.importorskip("livekit.agents")
+    from flowagent.livekit import FlowAgent
+
+    store = open_store(f"redis://127.0.0.1:{free_port()}/0")
+    agent = FlowAgent(appointment, now=NOW, store=store, conversation_id="room-1")
+    assert agent.conversation.conversation_id == "room-1"
+    assert not agent.conversation.resumed
+
+
 # --- slow, locked, frozen and down stores (item 2) -----------------------------------------
 
 

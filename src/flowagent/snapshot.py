@@ -129,8 +129,7 @@ def validate_snapshot(flow: CompiledFlow, data: Any) -> tuple[Context, int]:
             counters.confirm_rejections,
         ),
         history=[
-            HistoryEntry(h.role, h.text, h.state, h.at, h.event, h.interrupted)
-            for h in ctx.history
+            HistoryEntry(h.role, h.text, h.state, h.at, h.event, h.interrupted) for h in ctx.history
         ],
         turns=ctx.turns,
         started=ctx.started,
