@@ -147,9 +147,18 @@ def compile_flow(
     doc: LocatedDocument | None = None,
     file: str | None = None,
     policy: ActionPolicy | None = None,
+    *,
+    import_actions: bool = True,
 ) -> CompiledFlow:
-    """Check the flow's meaning and build the shared machine. Actions are resolved under
-    `policy` (default: the flow's own modules, imported). Raises FlowCheckError."""
+    """Check the flow's meaning and build the shared machine. Raises FlowCheckError.
+
+    Actions are resolved under `policy` (default: the flow's own modules). With
+    `import_actions=False` (or a policy that says so) no action module is imported: each
+    reference is still checked against the policy, and each action is a placeholder that
+    fails unless a conversation replaces it (fakes in tests and simulations)."""
+    policy = policy or ActionPolicy()
+    if not import_actions:
+        policy = ActionPolicy(policy.allow_modules, import_actions=False)
     problems = _Problems(doc)
     spec = _with_command_states(spec)
     fallback = spec.fallback or ("FALLBACK" if "FALLBACK" in spec.states else None)

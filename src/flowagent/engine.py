@@ -21,7 +21,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from flowagent.turn import Turn
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
+    from flowagent.fakes import ActionOverride
     from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
@@ -81,6 +82,7 @@ class Conversation:
     of one flow may run on many threads or tasks at once."""
 
     __slots__ = (
+        "_actions",
         "_ctx",
         "_flow",
         "_last",
@@ -100,8 +102,11 @@ class Conversation:
         sinks: Sequence[EventSink] = (),
         resumed: bool = False,
         revision: int = 0,
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> None:
         self._flow = flow
+        #: Stand-ins for the flow's actions in this conversation, by action state.
+        self._actions: Mapping[str, ActionOverride] = actions or {}
         self._ctx = ctx
         self._last: Turn | None = None
         self._store = store
@@ -166,7 +171,7 @@ class Conversation:
     def _greet(self) -> Turn:
         self._started_ns = time.perf_counter_ns()
         self._ctx.started = True
-        scope = TurnScope(self._flow, self._ctx)
+        scope = TurnScope(self._flow, self._ctx, actions=self._actions)
         self._guarded(scope, lambda: scope.enter(self._ctx.state))
         return self._finish(scope, None)
 
@@ -206,7 +211,7 @@ class Conversation:
             return self._ended_turn("")
         self._started_ns = time.perf_counter_ns()
         self._ctx.turns += 1
-        scope = TurnScope(self._flow, self._ctx)
+        scope = TurnScope(self._flow, self._ctx, actions=self._actions)
         self._guarded(scope, lambda: scope.no_match(self._key(), None))
         return self._persist(self._finish(scope, ""))
 
@@ -219,7 +224,7 @@ class Conversation:
         self._started_ns = time.perf_counter_ns()
         ctx.turns += 1
         ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
-        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions)
+        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions, actions=self._actions)
         self._guarded(scope, lambda: self._dispatch(scope, clean))
         return scope, clean
 
@@ -286,12 +291,13 @@ class Conversation:
         data: dict[str, Any],
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
         """A conversation continuing from `snapshot()` data, checked against the snapshot
         schema and this flow first (see `flowagent.snapshot`). Raises SnapshotError naming
         the field that is wrong."""
         ctx, revision = validate_snapshot(flow, data)
-        return cls(flow, ctx, store, sinks, resumed=True, revision=revision)
+        return cls(flow, ctx, store, sinks, resumed=True, revision=revision, actions=actions)
 
     # --- internals ---------------------------------------------------------------------------
     def _key(self) -> str:
