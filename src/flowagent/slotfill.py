@@ -66,10 +66,14 @@ def fill_slots(
     """Extract, validate and store slot values; see the module docstring."""
     result = FillResult()
     correcting = overwrite or is_correction(text)
+    # Two masks: `masked` hides every span a typed extractor recognised, so the same words
+    # are never read as two values; `used` hides only values the flow took (filled, the
+    # same again, a question or problem about them), so a refused value ("RAV4": 4 is no
+    # model year) never blanks words out of a free-text answer.
+    masked = used = text
     # Free text asked for: a value another slot already holds, said again, leaves its words
     # to the answer ("F-150" is the model asked for, not the make again).
     text_asked = expected is not None and "text" in flow.slots[expected].types
-    masked = text
     ordered = sorted(candidates, key=lambda n: -flow.slots[n].priority)
     for name in ordered:
         info = flow.slots[name]
@@ -84,7 +88,7 @@ def fill_slots(
             expected=is_expected,
             options=options,
         )
-        found = _extract(info, masked, ex_ctx)
+        found = _extract(info, used if "text" in info.types else masked, ex_ctx)
         if found is None or found.negated:
             continue
         if found.value is None:
@@ -95,20 +99,23 @@ def fill_slots(
             ):
                 result.clarify = (name, found.candidates)
                 result.marks.append(f"clarify:{name}")
-                masked = _mask(masked, found)
+                masked, used = _mask(masked, found), _mask(used, found)
             elif found.problem and is_expected:
                 result.problems.append((name, render(info.problem_message(found.problem), {})))
                 result.marks.append(f"problem:{name}.{found.problem}")
-                masked = _mask(masked, found)
+                masked, used = _mask(masked, found), _mask(used, found)
             continue
         previous = ctx.slots.get(name)
         value = found.value
-        if not (text_asked and not is_expected and previous == value):
+        said_again = previous == value and not is_expected
+        if not (text_asked and said_again):
             masked = _mask(masked, found)
         if found.rule == "surname" and isinstance(previous, str) and " " not in previous:
             value = f"{previous} {value}"  # "my last name is Whitfield" after "Dana"
         elif previous == value:
             result.unchanged.append(name)
+            if not (text_asked and said_again):
+                used = _mask(used, found)
             continue
         elif previous is not None and not (is_expected or correcting):
             continue  # a stray mention must not silently replace a confirmed value
@@ -120,6 +127,7 @@ def fill_slots(
             if ctx.clarify and ctx.clarify.get("slot") == name:
                 ctx.clarify = None  # answered, then refused: a new question starts afresh
             continue
+        used = _mask(used, found)
         ctx.slots[name] = value
         ctx.counters.no_match.pop(name, None)
         result.filled.append(name)
@@ -146,9 +154,13 @@ def validate(
         check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
         try:
             failed = rule.validator.fn(check)
-        except Exception:  # a buggy user validator must not end the call
+        except (Exception, SystemExit):  # a buggy rule must neither end the call nor pass all
             log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
-            failed = None
+            # Fail closed: a value no rule could check is refused. The rule's own message
+            # is used unless it needs variables only a working check provides.
+            if rule.validator.provides & set(rule.message.names):
+                return rule.name, render(flow.messages["no_match"][0], {})
+            return rule.name, render(rule.message, {})
         if failed is not None:
             return rule.name, render(rule.message, failed)
     return None

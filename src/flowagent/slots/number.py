@@ -18,6 +18,7 @@ _DIGITS = re.compile(
 _WORD = re.compile(r"[A-Za-z]+")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
 _EXTRA = {"dozen": 12, "couple": 2, "pair": 2}
+_MAX_RUN = 16
 
 
 def _year(words: list[str]) -> int | None:
@@ -58,12 +59,19 @@ class NumberExtractor(Extractor):
                 i += 1
                 continue
             j = i
-            while j < len(words) and (
-                words[j].group(0).lower() in _NUMBER_WORDS
-                or (
-                    j == i + 1
-                    and low in ("nineteen", "twenty")
-                    and words[j].group(0).lower() == "oh"
+            # A spoken number is a few words ("nine hundred and ninety nine thousand ...");
+            # capping the run keeps a long run of "a a a …" linear, not quadratic.
+            while (
+                j < len(words)
+                and j - i < _MAX_RUN
+                and (
+                    words[j].group(0).lower() in _NUMBER_WORDS
+                    # "twenty oh five": the "oh" of a year read in pairs
+                    or (
+                        j == i + 1
+                        and low in ("nineteen", "twenty")
+                        and words[j].group(0).lower() == "oh"
+                    )
                 )
             ):
                 j += 1
