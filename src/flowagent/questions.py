@@ -291,7 +291,7 @@ _MAYBE = re.compile(
     r"\?|\b(?:wonder\w*|curious|know|ask|question|tell)\b|"
     r"(?:^|[,.;!]\s*|\band\s+)(?:(?:"
     + "|".join(sorted(_FILLERS, key=len, reverse=True))
-    + r")\W+)*(?:"
+    + r")\W+){0,4}(?:"
     + "|".join(re.escape(w) for w in _FIRSTS)
     + r")\b",
     re.I,

@@ -198,15 +198,23 @@ def _accepted(word: str, at: int, text: str, cased: bool) -> bool:
     transcript ("Dev", "Hunter", "Faith")."""
     if plausible(word):
         return True
-    inside = at > 0 and text[:at].rstrip()[-1:] not in (".", "!", "?", "")
-    return cased and inside and word[:1].isupper() and name_shaped(word)
+    if not (cased and word[:1].isupper() and name_shaped(word)):
+        return False
+    i = at - 1
+    while i >= 0 and text[i].isspace():  # the character before the word, not a full stop
+        i -= 1
+    return i >= 0 and text[i] not in ".!?"
 
 
-def _name_words(text: str, pos: int, limit: int = 3) -> tuple[list[str], int] | None:
-    """Up to `limit` name-like words starting at `pos`; their end; None if the first isn't one."""
+def _name_words(
+    text: str, pos: int, limit: int = 3, cased: bool | None = None
+) -> tuple[list[str], int] | None:
+    """Up to `limit` name-like words starting at `pos`; their end; None if the first isn't one.
+    `cased`: whether `text` is in sentence case (`_cased`), computed once by the caller."""
     words: list[str] = []
     end = pos
-    cased = _cased(text)
+    if cased is None:
+        cased = _cased(text)
     for m in _WORD.finditer(text, pos):
         between = text[end : m.start()]
         # Longer gaps are words another extractor used and the engine masked with spaces.
@@ -246,9 +254,10 @@ class NameExtractor(Extractor):
         spelled_name = self._spelled(text, ctx)
         if spelled_name is not None:
             return [spelled_name]
+        cased = _cased(text)
         surname = _SURNAME.search(text)
         if surname is not None:
-            found = _name_words(text, surname.end(), limit=2)
+            found = _name_words(text, surname.end(), limit=2, cased=cased)
             if found is not None:
                 words, end = found
                 value = " ".join(_title(w) for w in words)
@@ -257,11 +266,11 @@ class NameExtractor(Extractor):
         for cue in _CUE.finditer(text):
             if len(cue.group(0)) - len(cue.group(0).rstrip()) > 2:
                 continue  # the cue's next words were masked: "it's [5] minutes away"
-            found = _name_words(text, cue.end())
+            found = _name_words(text, cue.end(), cased=cased)
             if found is not None:
                 words, end = found
                 again = _REPEATED.match(text, end)
-                longer = _name_words(text, again.end()) if again else None
+                longer = _name_words(text, again.end(), cased=cased) if again else None
                 if longer is not None and longer[0][0].lower() == words[0].lower():
                     (words, end) = longer  # "it's Samantha, Samantha Lee": the fuller one
                 out.append(Extraction(" ".join(_title(w) for w in words), cue.end(), end))
@@ -269,7 +278,7 @@ class NameExtractor(Extractor):
             return out
         cued = any(True for _ in _CUE.finditer(text))
         opening = _OPENING.match(text)
-        if opening and _cased(text):
+        if opening and cased:
             words = opening.group(1).split()
             if all(name_shaped(w) for w in words) and any(plausible(w) for w in words):
                 value = " ".join(_title(w) for w in words)
@@ -318,8 +327,9 @@ class NameExtractor(Extractor):
 
     def _extract_unspelled(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         out: list[Extraction] = []
+        cased = _cased(text)
         for cue in _CUE.finditer(text):
-            found = _name_words(text, cue.end())
+            found = _name_words(text, cue.end(), cased=cased)
             if found is not None:
                 out.append(Extraction(" ".join(found[0]), cue.end(), found[1]))
         return out or (self._bare(text) if ctx.expected else [])

@@ -9,6 +9,7 @@ silently — the engine turns it into a specific reprompt.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import phonenumbers
@@ -60,13 +61,14 @@ class PhoneExtractor(Extractor):
         if area is not None:
             return [area]
         out: list[Extraction] = []
+        starts = [r.start for r in runs]
         skip_until = -1
         for run in runs:
             if run.start < skip_until:
                 continue
             found = self._run(text, run, region, expected)
             if found is not None and found.ok:
-                found, skip_until = self._with_extension(text, found, runs)
+                found, skip_until = self._with_extension(text, found, runs, starts)
             if found is not None:
                 out.append(found)
         return out
@@ -119,14 +121,15 @@ class PhoneExtractor(Extractor):
 
     @staticmethod
     def _with_extension(
-        text: str, found: Extraction, runs: list[DigitRun]
+        text: str, found: Extraction, runs: list[DigitRun], starts: list[int]
     ) -> tuple[Extraction, int]:
         """ "… extension 136", "… ext. 42", "… x 7": kept in the value as `;ext=136`
         (RFC 3966)."""
         cue = _EXTENSION.match(text, found.end)
         if cue is None:
             return found, -1
-        ext = next((r for r in runs if r.start >= cue.end()), None)
+        at = bisect.bisect_left(starts, cue.end())
+        ext = runs[at] if at < len(runs) else None
         if ext is None or text[cue.end() : ext.start].strip() or len(ext.digits) > 7:
             return found, -1
         value = f"{found.value};ext={ext.digits}"

@@ -41,8 +41,11 @@ _MY_X_IS = (
 )
 # A false start: an article left hanging before a pause ("it's a, uh, Camry").
 _HANGING = re.compile(r"^(?:a|an|the)\s*(?:,\s*|\s+(?=(?:um+|uh+|er+|erm)\b))", re.I)
-_INNER = re.compile(r"[\s,]*(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
-_TRAIL = re.compile(r"[\s,.]*\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
+# (Each pattern starts with a word, never with a run of spaces: linear on any input.)
+_INNER = re.compile(r"(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
+_COMMA_INNER = re.compile(r",\s*(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)  # "77, uh, Harbor"
+_DOUBLED_COMMA = re.compile(r",[\s,]*,")
+_TRAIL = re.compile(r"\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
 
 
 def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
@@ -58,8 +61,12 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
         out = _HANGING.sub("", out)
         if out == before:
             break
-    out = _INNER.sub(" ", out)
-    out = _TRAIL.sub("", out)
+    out = _DOUBLED_COMMA.sub(",", _INNER.sub(" ", _COMMA_INNER.sub(" ", out)))
+    out = " ".join(out.split()).replace(" ,", ",")
+    tail = _TRAIL.search(out[-40:])
+    if tail is not None:
+        out = out[: len(out) - 40 + tail.start()] if len(out) > 40 else out[: tail.start()]
+        out = out.rstrip(" ,.")
     return " ".join(out.split()).strip(" ,.;:-")
 
 
