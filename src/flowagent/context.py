@@ -113,7 +113,7 @@ class Context:
     # An answer being given in pieces: {"slot", "kind", "text", "pieces", "turn"} (see pieces.py).
     pending: dict[str, Any] | None = None
     spelled: list[str] = field(default_factory=list)  # slots whose value the caller spelled
-    last_filled: dict[str, Any] | None = None  # {"slot", "turn", "words"}: surname completion
+    last_filled: dict[str, Any] | None = None  # {"slot", "turn"}: a surname may follow
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -159,3 +159,15 @@ states:
 def test_pieces_that_overshoot_the_number_end_in_its_reprompt(reference: flowagent.Flow) -> None:
     conv, turn = say(reference, BOOKED, "555 123", "4567 89")
     assert "too many digits" in turn.text and conv.context.pending is None
+
+
+def test_a_conversation_restored_mid_number_goes_on_with_the_pieces(
+    reference: flowagent.Flow,
+) -> None:
+    import json
+
+    conv, _ = say(reference, BOOKED, "four one five")
+    restored = reference.restore(json.loads(json.dumps(conv.snapshot())))
+    restored.handle("five five five")
+    restored.handle("zero one two three")
+    assert restored.slots["contact"] == "+14155550123"
