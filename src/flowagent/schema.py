@@ -278,7 +278,7 @@ class FlowSpec(_Model):
     """A whole flow file."""
 
     flow: str = Field(description="the flow's name")
-    version: int = 1
+    version: int | str = 1  # informational: authors write 1, "1" or "2.0"
     description: str | None = None
     start: str
     fallback: str | None = None
