@@ -264,7 +264,12 @@ class TurnScope:
     def question_for(self, key: str) -> str:
         if key in self.flow.slots:
             return self.render(self.flow.slots[key].prompt)
-        return self.ctx.last_question
+        question = self.ctx.last_question
+        for said in self.flow.messages["no_match"]:  # a reprompt asked again: its question
+            lead = self.render(said)
+            if lead and question.startswith(lead):
+                return question[len(lead) :].strip()
+        return question
 
     def default_reprompt(self, key: str, attempt: int) -> str:
         info = self.flow.slots.get(key)
@@ -405,6 +410,24 @@ class TurnScope:
         self.say(self.message("unanswered", count))
         if ask_again:
             self.say(self.question_again())
+
+    def out_of_scope(self, reason: str) -> None:
+        """A request this flow cannot serve (`reason`: "task" or "language"; see
+        `flowagent.out_of_scope`): the caller goes where `handoff` goes — a language request
+        with the handoff's own words, another task after `messages.out_of_scope`. Without a
+        handoff it is deflected like a question the flow has no answer for."""
+        handoff = self.flow.commands.by_name.get("handoff")
+        if handoff is None or "handoff" not in self.flow.machine.events_from(self.ctx.state):
+            self.deflect()
+            self.marks.append(f"out_of_scope:{reason}")
+            return
+        self.marks.append(f"out_of_scope:{reason}")
+        if reason == "language":
+            self.command(handoff)
+            return
+        self.event = "out_of_scope"
+        self.say(self.message("out_of_scope"))
+        self.fire("handoff")
 
     def _no_match_target(self) -> str | None:
         spec = self.flow.states[self.ctx.state].spec
