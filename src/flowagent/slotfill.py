@@ -42,6 +42,9 @@ class FillResult:
 # is a bare answer. They fill a slot that is asked for or empty, never replace a value as a
 # correction: a correction must carry a value of the slot's own type.
 _WEAK_RULES = frozenset({"opening", "speaking", "bare"})
+# Names found by a cue that names whatever was asked about ("it's Rex", "her name is Bella") or
+# by shape alone: while free text is asked for, they are its answer, not another slot's value.
+_OTHERS_NAME_RULES = frozenset({"cue", "opening", "speaking", "bare"})
 # A surname said with its cue ("last name is Volkov", spelled or not) completes the name.
 _SURNAME_RULES = frozenset({"surname", "surname-spelled"})
 
@@ -100,6 +103,8 @@ def fill_slots(
         found = _extract(info, used if "text" in info.types else masked, ex_ctx)
         if found is None or found.negated:
             continue
+        if text_asked and not is_expected and found.rule in _OTHERS_NAME_RULES:
+            continue  # "it's Rex" for the pet's name asked: the answer, not the caller's name
         if found.value is None:
             if (
                 found.candidates

@@ -199,6 +199,24 @@ def name_shaped(word: str) -> bool:
     )
 
 
+# Cues by which callers name themselves ("my name is", "I'm", "this is", "call me"), as
+# against cues that name whatever was asked about ("it's Rex", "her name is Bella", "under
+# Smith"): only the first kind fills a name slot while another question is asked for free text.
+_SELF = re.compile(
+    r"(?:my\s+name|i'm|i\s+am|this\s+is|call\s+me|you\s+can\s+call\s+me|speaking|you're)\b",
+    re.I,
+)
+_MY_BEFORE = re.compile(r"\bmy\s*$", re.I)
+
+
+def _cue_rule(text: str, cue: re.Match[str]) -> str:
+    """ "self" for a cue by which callers name themselves, else "cue"."""
+    said = cue.group(0).lower()
+    if _SELF.match(said) or (said.startswith("name") and _MY_BEFORE.search(text[: cue.start()])):
+        return "self"
+    return "cue"
+
+
 def _past_acknowledgements(text: str) -> int:
     """Where `text` starts once leading clauses of only acknowledgements are skipped."""
     at = 0
@@ -318,7 +336,8 @@ class NameExtractor(Extractor):
                 longer = _name_words(text, again.end(), cased=cased) if again else None
                 if longer is not None and longer[0][0].lower() == words[0].lower():
                     (words, end) = longer  # "it's Samantha, Samantha Lee": the fuller one
-                out.append(Extraction(" ".join(_title(w) for w in words), cue.end(), end))
+                value = " ".join(_title(w) for w in words)
+                out.append(Extraction(value, cue.end(), end, rule=_cue_rule(text, cue)))
         if out:
             return out
         cued = any(True for _ in _CUE.finditer(text))
