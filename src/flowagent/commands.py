@@ -147,6 +147,9 @@ _CLOSING = re.compile(
     r"|have\s+a\s+(?:good|nice|great)\s+(?:day|one|night|evening)"
     r"|(?:it'?s\s+)?(?:all\s+)?(?:good|fine|okay|ok)(?:\s+now)?)$"
 )
+# A conjunction that starts the caller's conclusion inside one clause ("the pain went away so
+# never mind").
+_LAST_JOIN = re.compile(r"\b(?:so|but|and|anyway|then)\s+")
 # What may come before a command's phrase in its clause: fillers and the framing of a request.
 _FRAMING = _EMPTY | frozenset(
     """
@@ -219,11 +222,11 @@ class CommandMatcher:
                 if command.pattern.search(lowered):
                     return CommandMatch(command, "")
                 continue
-            places = saying[:1]
-            if command.name in _LAST_CLAUSE and saying[-1:] != places:
-                places = places + saying[-1:]
-            for at in places:
-                clause = clauses[at]
+            places = [(at, clauses[at]) for at in saying[:1]]
+            if command.name in _LAST_CLAUSE and saying:
+                # the last clause, from its last "so": "the pain went away so never mind"
+                places.append((saying[-1], _LAST_JOIN.split(clauses[saying[-1]])[-1]))
+            for at, clause in places:
                 m = command.pattern.search(clause)
                 if m is None or len(clause.split()) > _MAX_WORDS:
                     continue

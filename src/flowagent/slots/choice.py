@@ -110,6 +110,38 @@ def _indifferent(text: str, choices: object) -> Extraction | None:
     return None
 
 
+_ORDINAL = re.compile(r"\b(?:the\s+)?(first|former|second|latter|last)(?:\s+one)?\b", re.I)
+
+
+def _pick(text: str, asked: tuple[str, ...], choices: object) -> Extraction | None:
+    """The answer to "did you mean A or B?" that names neither in full: "the first one",
+    "the latter", or a word of only one option's synonyms ("the heater" for "water heater"
+    against "leak"; "water" is in both "water heater" and "water everywhere")."""
+    m = _ORDINAL.search(text)
+    if m is not None and len(asked) == 2:
+        at = 0 if m.group(1).lower() in ("first", "former") else 1
+        return Extraction(asked[at], m.start(), m.end(), rule="clarify-ordinal")
+    if not isinstance(choices, Mapping):
+        return None
+    own: dict[str, set[str]] = {}
+    for key in asked:
+        synonyms = choices.get(key, [])
+        names = [key.replace("_", " "), *(synonyms if isinstance(synonyms, list | tuple) else [])]
+        own[key] = {_stem(w) for n in names for w in _WORD.findall(str(n).lower()) if len(w) > 3}
+    said = _words(text)
+    hits = {
+        key
+        for key, stems in own.items()
+        for stem, _, _, _ in said
+        if stem in stems and not any(stem in other for k, other in own.items() if k != key)
+    }
+    if len(hits) != 1:
+        return None
+    key = hits.pop()
+    span = [w for w in said if w[0] in own[key]]
+    return Extraction(key, span[0][1], span[-1][2], rule="clarify-part")
+
+
 def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(
         (str(k), tuple(str(s) for s in (v if isinstance(v, list | tuple) else [])))
@@ -139,6 +171,9 @@ class ChoiceExtractor(Extractor):
         asked = ctx.options.get("clarify")
         if asked:
             found = [e for e in found if e.value in asked] or found
+            if not found:  # "the heater one", "the second": a part of one option
+                picked = _pick(text, tuple(str(a) for a in asked), ctx.options.get("choices"))
+                return picked
         keys: list[str] = []
         for e in found:
             if isinstance(e.value, str) and e.value not in keys:

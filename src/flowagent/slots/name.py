@@ -351,7 +351,19 @@ class NameExtractor(Extractor):
                 value = " ".join(_title(w) for w in words)
                 return [Extraction(value, opening.start(1), opening.end(1), rule="opening")]
         m = _SPEAKING.match(text)
-        if m and all(plausible(w) for w in m.group(1).split()):
+        said = m.group(1).split() if m else []
+        if (
+            m
+            and (
+                all(plausible(w) for w in said)
+                # capitalised in a sentence-case transcript: "Dalia Mendes calling"
+                or (
+                    cased
+                    and all(name_shaped(w) and w[:1].isupper() for w in said)
+                    and plausible(said[0])
+                )
+            )
+        ):
             value = " ".join(_title(w) for w in m.group(1).split())
             return [Extraction(value, m.start(1), m.end(1), rule="speaking")]
         if not ctx.expected or (cued and spelled(text) is None):
