@@ -74,5 +74,5 @@ def test_any_will_do_picks_the_any_choice(windows: flowagent.Flow, said: str) ->
 
 
 def test_any_will_do_without_an_any_choice_is_no_answer(plumbing: flowagent.Flow) -> None:
-    conv, turn = say(plumbing, "whichever, doesn't matter")
+    conv, _ = say(plumbing, "whichever, doesn't matter")
     assert "problem" not in conv.slots
