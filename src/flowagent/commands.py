@@ -134,7 +134,8 @@ _EMPTY = frozenset(
     """
     oh ah aw um uh er erm hmm hm mm well okay ok so yeah yes yep no nope sorry actually hi
     hello hey alright right fine gosh jeez wow man look listen oops ugh and but then you know
-    what i'm very so really just please thanks thank
+    what i'm very so really just please thanks thank shoot darn dang shucks geez gee crap
+    whoops oh-oh uh-oh hmm ahh aah argh
     """.split()  # noqa: SIM905
 )
 # Pleasantries that close a call and carry nothing: skipped when looking for the last clause.

@@ -106,6 +106,20 @@ def digits_only(text: str) -> int:
     return count
 
 
+# Glue that means something to the phone reader: kept when pieces are joined.
+_KEEP = {"area", "code", "extension", "ext", "x", "oh", "and"}
+
+
+def _digits_said(text: str) -> str:
+    """A digit piece without its lead-ins ("uh, and then 0110" → "0110"), so that joined
+    pieces read as one run of digits."""
+    tokens = _DIGIT_TOKEN.findall(text)
+    kept = [t for t in tokens if t.lower() not in _GLUE or t.lower() in _KEEP]
+    while kept and kept[0].lower() == "and":
+        kept.pop(0)
+    return " ".join(kept)
+
+
 def _digit_by_digit(text: str) -> bool:
     """ "four five six", "4 5 6": single digits, as an account number is read out — not
     "1850" or "twenty nineteen", which are whole numbers."""
@@ -213,7 +227,7 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
         return False
     combined = f"{pending.get('text', '')} {text}"  # an address reads on across the pause
     if kind == DIGITS:
-        combined = _area_code_first(str(pending.get("text", "")), text)
+        combined = _area_code_first(str(pending.get("text", "")), _digits_said(text))
         if "phone" not in scope.flow.slots[slot].types:  # a number said digit by digit
             combined = "".join(run.digits for run in digit_runs(combined))
     ctx.pending = None

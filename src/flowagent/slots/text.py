@@ -45,6 +45,8 @@ _HANGING = re.compile(r"^(?:a|an|the)\s*(?:,\s*|\s+(?=(?:um+|uh+|er+|erm)\b))", 
 _INNER = re.compile(r"(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
 _COMMA_INNER = re.compile(r",\s*(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)  # "77, uh, Harbor"
 _DOUBLED_COMMA = re.compile(r",[\s,]*,")
+# An article before a capitalised name as the whole answer ("the Malibu"), not "the side door".
+_PROPER = re.compile(r"^(?:the|a|an)\s+(?=[A-Z][\w'-]*(?:\s+[A-Z0-9][\w'-]*)*$)")
 _TRAIL = re.compile(r"\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
 
 
@@ -67,7 +69,10 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
     if tail is not None:
         out = out[: len(out) - 40 + tail.start()] if len(out) > 40 else out[: tail.start()]
         out = out.rstrip(" ,.")
-    return " ".join(out.split()).strip(" ,.;:-")
+    out = " ".join(out.split()).strip(" ,.;:-")
+    if _PROPER.match(out):
+        out = _PROPER.sub("", out, count=1)  # "the Malibu", "a Camry": the name alone
+    return out
 
 
 # Words other slots took are masked with spaces by the engine ("my [dog] Rex", "Luna on
