@@ -166,6 +166,13 @@ class Command:
     pattern: re.Pattern[str]
     reply: str
     to: str | None
+    firsts: frozenset[str] = frozenset()  # words a match can start with: a cheap first test
+
+
+# The words the built-in shapes (DEFAULT_PATTERNS) start with.
+_PATTERN_FIRSTS = {
+    "hold": frozenset({"wait", "hold", "hang", "give", "gimme", "just", "a", "one", "let"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +212,9 @@ class CommandMatcher:
             )
             pattern = re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
             reply = spec.say if spec.say is not None else DEFAULT_REPLIES[name]
-            commands.append(Command(name, pattern, reply, spec.to))
+            firsts = frozenset(_NON_WORD.sub(" ", p).split()[0] for p in every if p.split())
+            firsts |= _PATTERN_FIRSTS.get(name, frozenset())
+            commands.append(Command(name, pattern, reply, spec.to, firsts))
         self.commands = tuple(commands)
         self.by_name = {c.name: c for c in commands}
 
@@ -215,23 +224,30 @@ class CommandMatcher:
 
     def find(self, text: str) -> CommandMatch | None:
         """The command `text` gives, with the rest of what was said; see `_ALWAYS`."""
-        lowered = " ".join(_NON_WORD.sub(" ", text.lower()).split())
-        clauses = _clauses(text)
-        saying = [i for i, c in enumerate(clauses) if _says_something(c)]
         for command in self.commands:
             if command.name in _ALWAYS:
+                lowered = " ".join(_NON_WORD.sub(" ", text.lower()).split())
                 if command.pattern.search(lowered):
                     return CommandMatch(command, "")
+        clauses = _clauses(text)
+        saying = [i for i, c in enumerate(clauses) if _says_something(c)]
+        if not saying:
+            return None
+        first = (saying[0], clauses[saying[0]])
+        # the last clause, from its last "so": "the pain went away so never mind"
+        last = (saying[-1], _LAST_JOIN.split(clauses[saying[-1]])[-1])
+        candidates = [first] if last[1] == first[1] else [first, last]
+        words = [set(c.split()) for _, c in candidates]
+        for command in self.commands:
+            if command.name in _ALWAYS:
                 continue
-            places = [(at, clauses[at]) for at in saying[:1]]
-            if command.name in _LAST_CLAUSE and saying:
-                # the last clause, from its last "so": "the pain went away so never mind"
-                places.append((saying[-1], _LAST_JOIN.split(clauses[saying[-1]])[-1]))
-            for at, clause in places:
-                m = command.pattern.search(clause)
-                if m is None or len(clause.split()) > _MAX_WORDS:
+            for k, (at, clause) in enumerate(candidates):
+                if (k and command.name not in _LAST_CLAUSE) or command.firsts.isdisjoint(words[k]):
                     continue
-                if all(w in _FRAMING for w in clause[: m.start()].split()):
+                if len(clause.split()) > _MAX_WORDS:
+                    continue
+                m = command.pattern.search(clause)
+                if m is not None and all(w in _FRAMING for w in clause[: m.start()].split()):
                     rest = ", ".join(c for i, c in enumerate(clauses) if i != at and i in saying)
                     return CommandMatch(command, rest)
         return None

@@ -76,6 +76,7 @@ _ENGLISH_WORDS = frozenset(
     want would like please name have has do my your me we our be will just what when""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
+_ASCII_WORD = re.compile(r"[a-z][a-z'-]*")
 _INVERTED = re.compile(r"[¿¡]")
 
 
@@ -88,9 +89,14 @@ def _letters_not_latin(text: str) -> bool:
     return other * 2 > len(letters)
 
 
+_LANGUAGE_WORDS = frozenset(w for w in _LANGUAGES if w.isascii())
+
+
 def language_request(text: str) -> bool:
     """Whether the caller asks for another language ("Español, por favor", "¿Habla
     español?", "do you have someone who speaks Korean?", "Spanish please")."""
+    if text.isascii() and _LANGUAGE_WORDS.isdisjoint(_ASCII_WORD.findall(text.lower())):
+        return False  # the common case, cheaply
     lang = _LANGUAGE.search(text)
     if lang is None:
         return False
@@ -104,10 +110,13 @@ def language_request(text: str) -> bool:
 
 def foreign(text: str) -> bool:
     """Whether `text` is said in another language (see the module docstring)."""
-    if _INVERTED.search(text) or _letters_not_latin(text):
+    ascii_only = text.isascii()
+    if not ascii_only and (_INVERTED.search(text) or _letters_not_latin(text)):
         return True
-    words = _WORD.findall(text.lower())
+    words = (_ASCII_WORD if ascii_only else _WORD).findall(text.lower())
     if len(words) < 2:
+        return False
+    if _FOREIGN_WORDS.isdisjoint(words):
         return False
     other = sum(1 for w in words if w in _FOREIGN_WORDS)
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
