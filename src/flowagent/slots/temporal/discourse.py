@@ -1,0 +1,221 @@
+"""Date rules that read the rest of the sentence, applied after every date in it is read.
+
+- `past-weekday`: a weekday said in the past tense is the last one, so `not_past` can answer
+  it: "I came in on Saturday and...", "my last cleaning was Friday", "it's been hurting since
+  Monday". Cues: past-tense verbs (was, came, had, did, went, ...), "since", and "last" as an
+  adjective ("my last visit was Friday"); not "I was hoping for Friday" or "did you have
+  Friday?", which ask about days to come.
+- `weekday-of-week` at a distance: a week said before a weekday scopes it even with words
+  between: "next week sometime, maybe Thursday", "any day next week except Monday, so Tuesday",
+  "the week after next, say Tuesday". A week the caller rules out ("not next week", "I'm
+  away next week") scopes nothing.
+- `weekday-date` beside an explicit date: "the 16th, Wednesday", "January 2nd, if you're open
+  that Saturday", "December 21st, that's a Monday right?": the explicit date wins when the
+  weekday agrees with it; when it does not, both readings are candidates and the flow asks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flowagent.slots.calendar_rules import monday
+from flowagent.slots.temporal.lexicon import words
+from flowagent.slots.temporal.readers import Cal, DateMatch
+from flowagent.slots.temporal.tokens import Tok
+
+#: Rules whose value is a weekday the caller named (the weekday can be compared or re-scoped).
+WEEKDAY_RULES = frozenset(
+    {"upcoming-weekday", "next-week", "weekday-of-week", "weekday-after-next", "weekday-week"}
+)
+#: Rules whose value is a day of the month the caller named.
+EXPLICIT_RULES = frozenset(
+    {
+        "month-day",
+        "day-of-month",
+        "ordinal-day",
+        "next-month",
+        "next-year",
+        "numeric-date",
+        "day-of-relative-month",
+    }
+)
+
+_PAST_CUES = words(
+    """
+    was were came had did went happened broke started stopped called visited saw left
+    dropped brought took been since fixed cleaned checked replaced installed cracked fell
+    noticed began last previous came
+    """
+)
+#: Words after was/were/had that make them about days to come: "I was hoping for Friday",
+#: "I was told to come Friday", "I had to move Tuesday".
+_NOT_PAST_AFTER = words(
+    """
+    hoping thinking wondering going gonna planning looking told supposed trying able asked
+    wanting meaning to wanted hoped planned
+    """
+)
+#: A subject after a clause-initial was/were/did/had asks a question: "did you have Friday?",
+#: "was there anything Saturday?" ("I was there Saturday" tells what happened).
+_SUBJECTS = frozenset(
+    ["you", "we", "they", "he", "she", "it", "there", "anyone", "someone", "somebody", "anything"]
+)
+_QUESTION_WORDS = words("what when where which how why who")
+_CLAUSE_BREAKS = words(
+    """
+    but so and can could would will want need please now next if maybe then
+    """
+)
+_STOP_PUNCT = frozenset({".", "?", "!", ";"})
+
+
+def past_tense(t: list[Tok], dates: list[DateMatch], cal: Cal) -> None:
+    """Resolve a bare weekday said in the past tense to the last such day (in place)."""
+    for d in dates:
+        if d.rule != "upcoming-weekday" or d.value is None or t[d.start].kind != "wd":
+            continue
+        if _past_cue_before(t, d.start):
+            back = (cal.today.weekday() - d.value.weekday()) % 7 or 7
+            d.value = cal.today - timedelta(days=back)
+            d.rule = "past-weekday"
+            d.past = True
+
+
+def _past_cue_before(t: list[Tok], i: int) -> bool:
+    j = i - 1
+    while j >= 0 and j >= i - 8:
+        tok = t[j]
+        if tok.kind == "p" and tok.val in _STOP_PUNCT:
+            return False
+        low = tok.low
+        if low in _CLAUSE_BREAKS:
+            return False
+        if low in _PAST_CUES and not (low == "last" and j == i - 1):
+            nxt = t[j + 1].low if j + 1 < len(t) else ""
+            if nxt not in _NOT_PAST_AFTER and not (nxt in _SUBJECTS and _opens_clause(t, j)):
+                return True
+        j -= 1
+    return False
+
+
+def _opens_clause(t: list[Tok], j: int) -> bool:
+    prev = t[j - 1] if j > 0 else None
+    return (
+        prev is None
+        or (prev.kind == "p" and prev.val in _STOP_PUNCT | {","})
+        or prev.low in _QUESTION_WORDS
+        or prev.low in _CLAUSE_BREAKS
+    )
+
+
+_WEEK_SHIFT = {"this": 0, "current": 0, "next": 1, "coming": 1, "following": 1}
+_RULED_OUT = words(
+    """
+    not n't except away busy unavailable cannot can't won't out than
+    """
+)
+
+
+def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal) -> None:
+    """Put a bare weekday in the week said before it, words between or not (in place)."""
+    scopes = _week_scopes(t, dates)
+    if not scopes:
+        return
+    for d in dates:
+        if d.rule != "upcoming-weekday" or d.value is None or t[d.start].kind != "wd":
+            continue
+        before = [s for s in scopes if s[1] <= d.start]
+        if not before:
+            continue
+        end, shift = before[-1][1], before[-1][2]
+        if any(o.start >= end and o.end <= d.start and o.rule not in WEEKDAY_RULES for o in dates):
+            continue  # another day said between: the week was about that one
+        d.value = monday(cal.today, shift) + timedelta(days=d.value.weekday())
+        d.rule = "weekday-of-week"
+
+
+def _week_scopes(t: list[Tok], dates: list[DateMatch]) -> list[tuple[int, int, int]]:
+    """(start, end, weeks from this one) of each week said outside a date reading: "next
+    week", "this week", "the following week", "the week after next"."""
+    found: list[tuple[int, int, int]] = []
+    for k, tok in enumerate(t):
+        if tok.kind != "unit" or tok.val != "week" or k == 0:
+            continue
+        start, end, shift = -1, k + 1, 0
+        prev = t[k - 1]
+        if prev.kind == "w" and prev.val in _WEEK_SHIFT:
+            start, shift = k - 1, _WEEK_SHIFT[str(prev.val)]
+            if start > 0 and t[start - 1].val == "the":
+                start -= 1
+        if k + 2 < len(t) and t[k + 1].val == "after" and t[k + 2].val == "next":
+            start = k - 1 if prev.val == "the" else k
+            end, shift = k + 3, 2
+        if start < 0 or any(d.start <= start < d.end for d in dates):
+            continue
+        if _ruled_out(t, start):
+            continue
+        found.append((start, end, shift))
+    return found
+
+
+def _ruled_out(t: list[Tok], start: int) -> bool:
+    """ "not next week", "I'm away next week", "other than this week" (up to a "but")."""
+    for j in range(start - 1, max(-1, start - 5), -1):
+        tok = t[j]
+        if tok.low == "but" or (tok.kind == "p" and tok.val in _STOP_PUNCT):
+            return False
+        if tok.low in _RULED_OUT:
+            return True
+    return False
+
+
+_NOT_THE_SAME_DAY = words(
+    """
+    or either and but also not instead rather sorry no actually then plus
+    """
+)
+
+
+def weekday_beside_date(t: list[Tok], dates: list[DateMatch], cal: Cal) -> list[DateMatch]:
+    """Join a weekday said beside an explicit date into one reading: the date when the
+    weekday agrees, both readings as candidates when it does not."""
+    if len(dates) < 2:
+        return dates
+    out: list[DateMatch] = []
+    k = 0
+    while k < len(dates):
+        a = dates[k]
+        b = dates[k + 1] if k + 1 < len(dates) else None
+        if b is not None and a.value is not None and b.value is not None:
+            pair = _weekday_and_date(a, b)
+            if pair is not None and _same_day_gap(t, a.end, b.start):
+                wd, said = pair
+                out.append(_agree(wd, said, min(a.start, b.start), max(a.end, b.end)))
+                k += 2
+                continue
+        out.append(a)
+        k += 1
+    return out
+
+
+def _weekday_and_date(a: DateMatch, b: DateMatch) -> tuple[DateMatch, DateMatch] | None:
+    for wd, said in ((a, b), (b, a)):
+        if wd.rule in WEEKDAY_RULES and said.rule in EXPLICIT_RULES and not wd.past:
+            return wd, said
+    return None
+
+
+def _same_day_gap(t: list[Tok], a_end: int, b_start: int) -> bool:
+    gap = t[a_end:b_start]
+    return len(gap) <= 8 and not any(tok.low in _NOT_THE_SAME_DAY for tok in gap)
+
+
+def _agree(wd: DateMatch, said: DateMatch, start: int, end: int) -> DateMatch:
+    assert wd.value is not None
+    assert said.value is not None
+    day: date = said.value
+    weekday = wd.value.weekday()
+    if day.weekday() == weekday:
+        return DateMatch(end, day, said.rule, part=said.part or wd.part, start=start)
+    near = day - timedelta(days=(day.weekday() - weekday + 3) % 7 - 3)
+    return DateMatch(end, None, "weekday-date", candidates=tuple(sorted({near, day})), start=start)

@@ -1,0 +1,172 @@
+"""How two readings of one type are joined: offered as alternatives, or one corrects the other.
+
+"Wednesday or Thursday", "the 8th or the 9th", "10 or 10:30", "around 4, 4:30", "today at 3
+or tomorrow at 3": the caller offers a choice, so both values are candidates and the flow asks
+(rule `alternatives`). "at 3, sorry, 4", "Wednesday, or rather Thursday", "3 — no wait, 4",
+"the 3rd, I mean the 4th": the later value replaces the earlier one (rule `correction`). A
+correction cue outweighs an "or" ("or rather", "or actually", "or I mean").
+
+`link` reads only the words *between* two readings, skipping readings of the other type ("today
+at 3 or tomorrow": the dates are joined by "or"). Every word between must be a joiner or
+filler; anything else ("Tuesday is booked so Wednesday") joins nothing, and the later value
+wins as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from flowagent.slots.calendar_rules import safe_date
+from flowagent.slots.temporal.lexicon import words
+from flowagent.slots.temporal.readers import Cal, DateMatch
+from flowagent.slots.temporal.tokens import Tok
+
+ALTERNATIVE = "alternatives"
+CORRECTION = "correction"
+
+_OR_WORDS = frozenset({"or", "either", "otherwise", "alternatively", "whichever"})
+_ALT_FILLER = words(
+    """
+    or either otherwise alternatively else whichever if not failing that maybe perhaps
+    possibly probably even also the on at around about by for in like say um uh er then just
+    how what is would be fine good ok okay works work could we do i can you or's else's
+    """
+)
+_CORRECTION_CUES = words(
+    """
+    sorry no nope nah wait actually mean meant rather make change switch scratch correction
+    oops instead wrong
+    """
+)
+_CORRECTION_FILLER = _CORRECTION_CUES | words(
+    """
+    i it that to do let me let's lets say said hold on um uh er oh hmm the at around about
+    by for in or not can we like it's that's better yeah well hang one sec my bad i'm im
+    make
+    """
+)
+_LIST_PUNCT = frozenset({",", "/"})
+_PUNCT_OK = frozenset({",", "/", ".", "-", "–", "—", "!", "?", ";", ":", "...", "…"})
+
+
+def link(
+    t: Sequence[Tok], a: tuple[int, int], b_start: int, other: Sequence[tuple[int, int]]
+) -> str | None:
+    """How the reading at tokens `a` (start, end) and the one starting at `b_start` are
+    joined: `ALTERNATIVE`, `CORRECTION` or None. `other`: token spans of the other type's
+    readings, skipped ("today at 3 or tomorrow")."""
+    a_start, a_end = a
+    if b_start <= a_end:
+        return None
+    words: list[str] = []
+    punct: list[str] = []
+    j = a_end
+    while j < b_start:
+        inside = next((e for s, e in other if s <= j < e), None)
+        if inside is not None:
+            j = inside
+            continue
+        tok = t[j]
+        if tok.kind == "p":
+            if tok.val not in _PUNCT_OK:
+                return None
+            punct.append(str(tok.val))
+        elif tok.kind in ("w", "mer"):
+            words.append(tok.low)
+        else:
+            return None  # a number, a part of day, a unit between: not a plain join
+        j += 1
+    if len(words) > 7:
+        return None
+    if any(w in _CORRECTION_CUES for w in words) and all(w in _CORRECTION_FILLER for w in words):
+        return CORRECTION
+    if any(w in _OR_WORDS for w in words) and all(w in _ALT_FILLER for w in words):
+        return ALTERNATIVE
+    if not words and punct and all(p in _LIST_PUNCT for p in punct) and not _denied(t, a_start):
+        return ALTERNATIVE  # "around 4, 4:30", "Monday, Tuesday or Wednesday"
+    return None
+
+
+_DENIALS = frozenset({"not", "isn't", "n't", "except", "than", "instead", "no"})
+
+
+def _denied(t: Sequence[Tok], start: int) -> bool:
+    """ "not Tuesday, Wednesday": the first is set aside, the comma does not list them."""
+    j = start - 1
+    while j >= 0 and j >= start - 3 and t[j].low in ("on", "at", "the", "for", "a"):
+        j -= 1
+    return j >= 0 and t[j].low in _DENIALS
+
+
+#: Rules that read a day of the month alone ("the 9th"): said as an alternative to a date with
+#: a month ("March 3rd or 4th", "the 3rd or the 4th of March"), they take that month.
+_BARE_DAY = frozenset({"ordinal-day", "next-month"})
+_WITH_MONTH = frozenset({"month-day", "day-of-month", "next-year", "day-of-relative-month"})
+#: Rules that put a weekday in a given week: "next Tuesday or Wednesday" is next week's too.
+_IN_A_WEEK = frozenset({"next-week", "weekday-of-week", "weekday-after-next", "weekday-week"})
+
+
+def group_dates(
+    t: Sequence[Tok], dates: list[DateMatch], other: Sequence[tuple[int, int]], cal: Cal
+) -> list[tuple[DateMatch, tuple[DateMatch, ...]]]:
+    """Dates as the caller meant them: a correction replaces the date before it; dates
+    offered as alternatives become one match with candidates (rule `alternatives`) and their
+    members, in the order said."""
+    out: list[tuple[DateMatch, tuple[DateMatch, ...]]] = []
+    k = 0
+    while k < len(dates):
+        chain = [dates[k]]
+        while k + 1 < len(dates):
+            kind = link(t, (dates[k].start, dates[k].end), dates[k + 1].start, other)
+            if kind is None:
+                break
+            if kind == CORRECTION:
+                chain[-1] = dates[k + 1]
+            else:
+                chain.append(dates[k + 1])
+            k += 1
+        k += 1
+        if len(chain) == 1:
+            out.append((chain[0], ()))
+            continue
+        _share_month_and_week(chain, cal)
+        values: list[date] = []
+        for m in chain:
+            for v in (m.value,) if m.value is not None else m.candidates:
+                if v not in values:
+                    values.append(v)
+        start, end = chain[0].start, chain[-1].end
+        if not values:
+            out.append((chain[-1], ()))
+        elif len(values) == 1:
+            out.append((DateMatch(end, values[0], chain[0].rule, start=start), tuple(chain)))
+        else:
+            merged = DateMatch(
+                end, None, ALTERNATIVE, candidates=tuple(sorted(values)), start=start
+            )
+            out.append((merged, tuple(chain)))
+    return out
+
+
+def _share_month_and_week(chain: list[DateMatch], cal: Cal) -> None:
+    """ "March 3rd or 4th" → March 4th; "next Tuesday or Wednesday" → next week's Wednesday."""
+    for i, m in enumerate(chain):
+        if m.value is None:
+            continue
+        if m.rule in _BARE_DAY:
+            ref = _nearest(chain, i, _WITH_MONTH)
+            if ref is not None and ref.value is not None:
+                m.value = safe_date(ref.value.year, ref.value.month, m.value.day) or m.value
+                m.rule = ref.rule
+        elif m.rule == "upcoming-weekday":
+            ref = _nearest(chain, i, _IN_A_WEEK)
+            if ref is not None and ref.value is not None:
+                week_start = ref.value - timedelta(days=ref.value.weekday())
+                m.value = week_start + timedelta(days=m.value.weekday())
+                m.rule = "weekday-of-week"
+
+
+def _nearest(chain: list[DateMatch], i: int, rules: frozenset[str]) -> DateMatch | None:
+    found = [(abs(j - i), m) for j, m in enumerate(chain) if m.rule in rules and j != i]
+    return min(found, key=lambda p: p[0])[1] if found else None
