@@ -2,14 +2,50 @@
 "tomorrow morning at ten", "9 tomorrow morning", "at 7:30 PM on Fri, Sep 20") or a moment
 relative to now ("in an hour", "today in one hour", "in 24 hours"): `YYYY-MM-DDTHH:MM`. One
 pass of the grammar reads both parts, with the date and time rules (future dates, parts of day,
-opening hours); open readings of either part become date-time candidates."""
+opening hours); open readings of either part become date-time candidates. Offered alternatives
+pair up as said: "today at 3 or tomorrow at 4" gives those two date-times, not four;
+"Wednesday or Thursday at 3" gives both days at 3."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
 from flowagent.slots.temporal import analyse
+from flowagent.slots.temporal.analysis import DateReading
 from flowagent.slots.temporal.clarify import resolve
+from flowagent.slots.temporal.time_readings import TimeReading
+
+
+def _days(r: DateReading) -> tuple[date, ...]:
+    m = r.match
+    return (m.value,) if m.value is not None else m.candidates
+
+
+def _clocks(t: TimeReading) -> tuple[str, ...]:
+    return (t.value,) if t.value is not None else t.candidates
+
+
+def _pairs(r: DateReading, t: TimeReading) -> tuple[str, ...]:
+    """Date-times of a date reading and the time said with it. Alternatives said as pairs
+    ("today at 3 or tomorrow at 4": date, time, date, time) pair up in order; otherwise
+    every day goes with every time."""
+    if len(r.members) == len(t.members) > 1:
+        said = sorted(
+            [(m.start, "d", i) for i, m in enumerate(r.members)]
+            + [(m.start, "t", i) for i, m in enumerate(t.members)]
+        )
+        kinds = "".join(k for _, k, _ in said)
+        if kinds in ("dt" * len(r.members), "td" * len(r.members)):
+            values: list[str] = []
+            for dm, tm in zip(r.members, t.members, strict=True):
+                for d in _days(dm):
+                    for c in _clocks(tm):
+                        if f"{d.isoformat()}T{c}" not in values:
+                            values.append(f"{d.isoformat()}T{c}")
+            return tuple(values)
+    return tuple(f"{d.isoformat()}T{c}" for d in _days(r) for c in _clocks(t))
 
 
 @register("datetime")
@@ -29,19 +65,18 @@ class DateTimeExtractor(Extractor):
                 )
         plain = [t for t in times if t.moment is None]
         for r in found.dates:
-            m = r.match
-            days = (m.value,) if m.value is not None else m.candidates
-            if not days or not plain:
+            if not _days(r) or not plain:
                 continue
             t = min(plain, key=lambda t: min(abs(t.start - r.end), abs(r.start - t.end)))
             start, end = min(r.start, t.start), max(r.end, t.end)
-            rule = f"{m.rule},{t.rule}"
-            clocks = (t.value,) if t.value is not None else t.candidates
-            values = tuple(f"{d.isoformat()}T{c}" for d in days for c in clocks)
+            rule = f"{r.match.rule},{t.rule}"
+            values = _pairs(r, t)
             if len(values) == 1:
                 out.append(Extraction(values[0], start, end, rule=rule))
             else:
-                out.append(Extraction(None, start, end, rule=rule, candidates=values))
+                out.append(
+                    Extraction(None, start, end, rule=rule, candidates=tuple(sorted(values)))
+                )
         clarify = ctx.options.get("clarify")
         if clarify:
             out = resolve(out, text, tuple(str(c) for c in clarify))

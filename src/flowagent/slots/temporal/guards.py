@@ -192,6 +192,8 @@ def ordinal_guard(t: list[Tok], k: int, cued: bool) -> str | None:
     """A lone ordinal ("the second", "the 2nd") followed at `k` by a word that cannot follow a
     date is a rank, not a day: "the second house on the left". A date word before it ("on the
     2nd", "for the 3rd") is context enough."""
+    if k < len(t) and t[k].kind == "unit" and t[k].val != "day":
+        return "ordinal-noun"  # "the second week of December", "the 3rd hour"
     if cued or k >= len(t) or t[k].kind != "w":
         return None
     return None if t[k].val in FOLLOWS_A_DATE else "ordinal-noun"

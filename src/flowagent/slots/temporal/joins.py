@@ -123,6 +123,7 @@ def group_dates(
                 break
             if kind == CORRECTION:
                 chain[-1] = dates[k + 1]
+                chain[-1].rule = CORRECTION
             else:
                 chain.append(dates[k + 1])
             k += 1

@@ -97,7 +97,7 @@ def time_readings(
     _accept_linked(entries, links)
     if not moments and all(e.status == _WEAK for e in entries) and expected:
         _accept_answer(toks, entries, links, parts, dates, text)
-    return moments + _join(toks, entries, links, ctx)
+    return moments + _join(toks, entries, links, dates, ctx)
 
 
 def _accept_linked(entries: list[_Entry], links: list[str | None]) -> None:
@@ -141,7 +141,11 @@ def _accept_answer(
 
 
 def _join(
-    toks: list[Tok], entries: list[_Entry], links: list[str | None], ctx: ExtractContext
+    toks: list[Tok],
+    entries: list[_Entry],
+    links: list[str | None],
+    dates: Sequence[DateMatch],
+    ctx: ExtractContext,
 ) -> list[TimeReading]:
     """Readings of the counted entries: corrections replace, alternatives become one reading
     with candidates, a lone cued number beside a certain time is dropped."""
@@ -155,10 +159,12 @@ def _join(
             continue
         chain = [entries[k]]
         start_entry = entries[k]
+        corrected = False
         while k < n - 1 and links[k] is not None and entries[k + 1].status != _WEAK:
             nxt = entries[k + 1]
             if links[k] == CORRECTION:
                 nxt = _inherit(nxt, chain[-1])
+                corrected = True
                 chain[-1] = nxt
             else:
                 chain.append(nxt)
@@ -166,13 +172,16 @@ def _join(
         k += 1
         if len(chain) == 1:
             reading = _reading(toks, chain[0], ctx)
+            if corrected:
+                reading.rule = CORRECTION
             if chain[0].status == _CUED and chain[0] is start_entry:
                 lone_cued.append(len(out))
             out.append(reading)
             continue
-        _share_meridiem(chain)
-        members = tuple(_reading(toks, e, ctx) for e in chain)
-        out.append(_alternatives(members))
+        _share_meridiem(chain, toks, dates)
+        members = [_reading(toks, e, ctx) for e in chain]
+        _nearest_reading(members)
+        out.append(_alternatives(tuple(members)))
     if lone_cued and len(lone_cued) < len(out):
         # "5:30 pm ... I have something else at 2": a certain time outweighs a cued number
         out = [r for i, r in enumerate(out) if i not in lone_cued]
@@ -191,18 +200,53 @@ def _inherit(new: _Entry, old: _Entry) -> _Entry:
     return new
 
 
-def _share_meridiem(chain: list[_Entry]) -> None:
-    """ "3 or 4pm", "10 or 10:30 in the morning": one meridiem or part of day said for the
-    alternatives applies to those said without one."""
-    mers = {e.tm.mer for e in chain if e.tm.mer is not None}
-    said_parts = {e.tm.part or e.part for e in chain if (e.tm.part or e.part) is not None}
-    for e in chain:
+def _share_meridiem(chain: list[_Entry], toks: list[Tok], dates: Sequence[DateMatch]) -> None:
+    """ "3 or 4pm", "10 or 11 am", "in the evening, 7 or 8": a meridiem or part of day said
+    with one alternative applies to the others said beside it (no date between) without one,
+    when the times stay in the order said ("10 or 1pm" is not 10 PM)."""
+    for k, e in enumerate(chain):
         if e.tm.mer is not None or e.tm.part is not None or e.part is not None or e.tm.fixed:
             continue
-        if len(mers) == 1 and not said_parts:
-            e.tm = replace(e.tm, mer=next(iter(mers)))
-        elif len(said_parts) == 1 and not mers:
-            e.part = next(iter(said_parts))
+        for other in chain[k + 1 :] + chain[:k][::-1]:
+            if _between(toks, e, other, dates):
+                continue
+            part = other.tm.part or other.part
+            if part is not None:
+                e.part = part
+                break
+            if other.tm.mer is not None:
+                shared = replace(e.tm, mer=other.tm.mer)
+                said_first = e.tm.start < other.tm.start
+                h, h_other = _hour24(shared), _hour24(other.tm)
+                if (h <= h_other) == said_first:
+                    e.tm = shared
+                break
+
+
+def _between(toks: list[Tok], a: _Entry, b: _Entry, dates: Sequence[DateMatch]) -> bool:
+    lo, hi = sorted((a.tm.start, b.tm.start))
+    return any(lo < d.start < hi for d in dates)
+
+
+def _hour24(tm: TimeMatch) -> float:
+    h = tm.h % 12 + (12 if tm.mer == "pm" else 0) if tm.h <= 12 else tm.h
+    return h + tm.m / 60
+
+
+def _nearest_reading(members: list[TimeReading]) -> None:
+    """An alternative still open between AM and PM takes the reading nearest a settled one:
+    "11am or 1" is 1 PM."""
+    settled = [m.value for m in members if m.value is not None]
+    if not settled:
+        return
+    for m in members:
+        if m.value is None and len(m.candidates) == 2:
+            m.value = min(m.candidates, key=lambda c: min(_gap(c, s) for s in settled))
+            m.candidates = ()
+
+
+def _gap(a: str, b: str) -> int:
+    return abs(int(a[:2]) * 60 + int(a[3:]) - int(b[:2]) * 60 - int(b[3:]))
 
 
 def _alternatives(members: tuple[TimeReading, ...]) -> TimeReading:
@@ -214,7 +258,7 @@ def _alternatives(members: tuple[TimeReading, ...]) -> TimeReading:
     start, end = members[0].start, members[-1].end
     if len(values) == 1:
         return TimeReading(values[0], (), members[0].rule, start, end, members=members)
-    return TimeReading(None, tuple(sorted(values)), "alternatives", start, end, members=members)
+    return TimeReading(None, tuple(sorted(values)), ALTERNATIVE, start, end, members=members)
 
 
 def _reading(toks: list[Tok], e: _Entry, ctx: ExtractContext) -> TimeReading:
