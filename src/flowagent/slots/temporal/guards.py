@@ -196,4 +196,9 @@ def ordinal_guard(t: list[Tok], k: int, cued: bool) -> str | None:
         return "ordinal-noun"  # "the second week of December", "the 3rd hour"
     if cued or k >= len(t) or t[k].kind != "w":
         return None
+    if t[k - 1].low == "first" and t[k].val in _FIRST_OF_A_KIND:
+        return "ordinal-noun"  # "the first available", "the first opening"
     return None if t[k].val in FOLLOWS_A_DATE else "ordinal-noun"
+
+
+_FIRST_OF_A_KIND = frozenset({"available", "open", "opening", "free", "possible"})

@@ -81,8 +81,9 @@ def link(
         return None
     if any(w in _CORRECTION_CUES for w in words) and all(w in _CORRECTION_FILLER for w in words):
         return CORRECTION
-    if any(w in _OR_WORDS for w in words) and all(w in _ALT_FILLER for w in words):
-        return ALTERNATIVE
+    offered = any(w in _OR_WORDS for w in words) or "if not" in " ".join(words)
+    if offered and all(w in _ALT_FILLER for w in words):
+        return ALTERNATIVE  # "Wednesday or Thursday", "Monday? If not, Tuesday"
     if not words and punct and all(p in _LIST_PUNCT for p in punct) and not _denied(t, a_start):
         return ALTERNATIVE  # "around 4, 4:30", "Monday, Tuesday or Wednesday"
     return None

@@ -138,8 +138,9 @@ def _ends_phrase(t: list[Tok], j: int) -> bool:
 
 
 def one_after(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
-    """ "not this Friday but the one after", "the following one", "the next one", "the week
-    after": a week after the weekday said before (rule `one-after`)."""
+    """ "not this Friday but the one after", "the following one", "the next one", "the
+    following Friday", "the week after": a week after the weekday said before (rule
+    `one-after`)."""
     last = cal.last
     if last is None or last.value is None or last.rule not in _WEEKDAY_BASED:
         return None
@@ -148,6 +149,14 @@ def one_after(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         end = j + 2 + int(word(t, j + 2, "that", "it"))
     elif word(t, j, "following", "next") and _one(t, j + 1):
         end = j + 2
+    elif (
+        j > i
+        and word(t, j, "following")
+        and j + 1 < len(t)
+        and t[j + 1].kind == "wd"
+        and t[j + 1].n == last.value.weekday()
+    ):
+        end = j + 2  # "not this Friday but the following Friday"
     elif (
         j > i
         and j < len(t)
@@ -259,7 +268,7 @@ def modified(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
             "then",
             "sometime",
         )
-        if k < len(t) and t[k].kind == "wd":
+        if k < len(t) and t[k].kind == "wd" and _week_ref(t, k + 1) is None:
             shift = {"this": 0, "next": 1, "last": -1}[mod]
             part, end = part_after(t, k + 1)
             return DateMatch(
