@@ -31,6 +31,8 @@ def _pairs(r: DateReading, t: TimeReading) -> tuple[str, ...]:
     """Date-times of a date reading and the time said with it. Alternatives said as pairs
     ("today at 3 or tomorrow at 4": date, time, date, time) pair up in order; otherwise
     every day goes with every time."""
+    if not r.members and r.match.value is not None and t.value is not None:
+        return (f"{r.match.value.isoformat()}T{t.value}",)
     if len(r.members) == len(t.members) > 1:
         said = sorted(
             [(m.start, "d", i) for i, m in enumerate(r.members)]

@@ -18,7 +18,7 @@ from flowagent.slots.temporal.dates import STARTERS as DATE_STARTERS
 from flowagent.slots.temporal.dates import Cal, DateMatch, match_date
 from flowagent.slots.temporal.discourse import past_tense, week_scope, weekday_beside_date
 from flowagent.slots.temporal.joins import group_dates
-from flowagent.slots.temporal.time_readings import TimeReading, time_readings
+from flowagent.slots.temporal.time_readings import TimeReading, moment_readings, time_readings
 from flowagent.slots.temporal.times import STARTERS as TIME_STARTERS
 from flowagent.slots.temporal.times import TimeMatch, match_time
 from flowagent.slots.temporal.tokens import tokenize
@@ -49,9 +49,10 @@ STARTERS = DATE_STARTERS | TIME_STARTERS
 
 
 def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
-    """Every date and time in `text`. `want` is the slot type asked for ("date", "time" or
-    "datetime"): a bare number counts as an hour only in an answer about time, a dash date
-    ("12-9") only in an answer about dates."""
+    """Every date and time in `text` that a `want` slot ("date", "time" or "datetime") needs:
+    a bare number counts as an hour only in an answer about time, a dash date ("12-9") only in
+    an answer about dates. A "time" analysis has no dates; a "date" one has only the times
+    relative to now ("in 2 hours", which can fall tomorrow)."""
     toks = tokenize(text)
     if not toks:
         return Analysis([], [])
@@ -62,6 +63,7 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     dates: list[DateMatch] = []
     times: list[TimeMatch] = []
     parts: dict[int, str] = {}
+    weeks: list[int] = []  # "next week", "the week after next": a week said outside a date
     n = len(toks)
     i = 0
     while i < n:
@@ -79,16 +81,23 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
             times.append(tm)
             i = tm.end
         else:
-            if toks[i].kind == "part":
-                parts[i] = str(toks[i].val)
+            if tok.kind == "part":
+                parts[i] = str(tok.val)
+            elif tok.kind == "unit" and tok.val == "week":
+                weeks.append(i)
             i += 1
+    if want == "time":
+        return Analysis([], time_readings(toks, times, parts, dates, ctx, time_expected, text))
     if dates:
         past_tense(toks, dates, cal)
-        week_scope(toks, dates, cal)
+        week_scope(toks, dates, cal, weeks)
         dates = weekday_beside_date(toks, dates, cal)
         if any(d.past for d in dates) and not all(d.past for d in dates):
             dates = [d for d in dates if not d.past]  # "can I book Friday? I was in Tuesday"
-    readings = time_readings(toks, times, parts, dates, ctx, time_expected, text)
+    if want == "date":  # only a moment ("in 2 hours") can give a date
+        readings = moment_readings(toks, times, ctx)
+    else:
+        readings = time_readings(toks, times, parts, dates, ctx, time_expected, text)
     time_spans = [(tm.start, tm.end) for tm in times]
     date_readings: list[DateReading] = []
     for match, members in group_dates(toks, dates, time_spans, cal):

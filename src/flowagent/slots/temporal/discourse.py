@@ -116,9 +116,12 @@ _RULED_OUT = words(
 )
 
 
-def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal) -> None:
-    """Put a bare weekday in the week said before it, words between or not (in place)."""
-    scopes = _week_scopes(t, dates)
+def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal, weeks: list[int]) -> None:
+    """Put a bare weekday in the week said before it, words between or not (in place).
+    `weeks`: the indexes of the tokens "week"."""
+    if not weeks:
+        return
+    scopes = _week_scopes(t, dates, weeks)
     if not scopes:
         return
     for d in dates:
@@ -134,12 +137,14 @@ def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal) -> None:
         d.rule = "weekday-of-week"
 
 
-def _week_scopes(t: list[Tok], dates: list[DateMatch]) -> list[tuple[int, int, int]]:
+def _week_scopes(
+    t: list[Tok], dates: list[DateMatch], weeks: list[int]
+) -> list[tuple[int, int, int]]:
     """(start, end, weeks from this one) of each week said outside a date reading: "next
     week", "this week", "the following week", "the week after next"."""
     found: list[tuple[int, int, int]] = []
-    for k, tok in enumerate(t):
-        if tok.kind != "unit" or tok.val != "week" or k == 0:
+    for k in weeks:
+        if k == 0:
             continue
         start, end, shift = -1, k + 1, 0
         prev = t[k - 1]

@@ -66,16 +66,12 @@ def time_readings(
     text: str,
 ) -> list[TimeReading]:
     """The times `times` (matches in order) stand for; see the module docstring."""
-    date_parts = {d.end - 1: d.part for d in dates if d.part} | {
-        d.start: d.part for d in dates if d.part
-    }
-    moments: list[TimeReading] = []
+    date_parts = {d.end - 1: d.part for d in dates if d.part}
+    date_parts.update({d.start: d.part for d in dates if d.part})
+    moments = moment_readings(toks, times, ctx)
     entries: list[_Entry] = []
     for tm in times:
         if tm.delta is not None:
-            moment = ctx.now.replace(second=0, microsecond=0) + tm.delta
-            span = toks[tm.start].start, toks[tm.end - 1].end
-            moments.append(TimeReading(moment.strftime("%H:%M"), (), tm.rule, *span, moment))
             continue
         part = None
         if tm.mer is None and tm.part is None and not tm.fixed:
@@ -90,14 +86,29 @@ def time_readings(
         entries.append(_Entry(tm, part, _PART if part else _CUED if cued else _WEAK))
     if not entries:
         return moments
-    date_spans = [(d.start, d.end) for d in dates]
-    links = [
-        link(toks, (a.tm.start, a.tm.end), b.tm.start, date_spans) for a, b in pairwise(entries)
-    ]
+    links: list[str | None] = []
+    if len(entries) > 1:
+        spans = [(d.start, d.end) for d in dates]
+        links = [
+            link(toks, (a.tm.start, a.tm.end), b.tm.start, spans) for a, b in pairwise(entries)
+        ]
     _accept_linked(entries, links)
     if not moments and all(e.status == _WEAK for e in entries) and expected:
         _accept_answer(toks, entries, links, parts, dates, text)
     return moments + _join(toks, entries, links, dates, ctx)
+
+
+def moment_readings(
+    toks: list[Tok], times: list[TimeMatch], ctx: ExtractContext
+) -> list[TimeReading]:
+    """Only the times relative to now ("in an hour", "in 30 minutes")."""
+    out: list[TimeReading] = []
+    for tm in times:
+        if tm.delta is not None:
+            moment = ctx.now.replace(second=0, microsecond=0) + tm.delta
+            span = toks[tm.start].start, toks[tm.end - 1].end
+            out.append(TimeReading(moment.strftime("%H:%M"), (), tm.rule, *span, moment))
+    return out
 
 
 def _accept_linked(entries: list[_Entry], links: list[str | None]) -> None:
