@@ -84,6 +84,11 @@ def test_the_same_time_offered_on_two_days_is_one_time() -> None:
     assert slots.extract("time", "today at 4 or tomorrow at 4", now=MONDAY, hours=HOURS) == "16:00"
 
 
+def test_a_date_repeated_in_a_condition_does_not_replace_the_alternatives() -> None:
+    found = _found("date", "Wednesday, or Thursday if Wednesday is booked")
+    assert found is not None and found.candidates == ("2026-11-25", "2026-11-26")
+
+
 def test_an_approximation_is_not_an_alternative() -> None:
     assert slots.extract("time", "at 3 or so", now=MONDAY, hours=HOURS) == "15:00"
 
@@ -107,6 +112,13 @@ def test_a_correction_replaces_the_value_before_it(kind: str, text: str, value: 
     found = _found(kind, text)
     assert found is not None and found.value == value
     assert found.rule is not None and "correction" in found.rule
+
+
+def test_a_correction_after_alternatives_replaces_them_all() -> None:
+    assert (
+        slots.extract("date", "Tuesday or Wednesday, no wait, Friday", now=MONDAY) == "2026-11-27"
+    )
+    assert slots.extract("time", "2 or 3, sorry, 4", now=MONDAY, hours=HOURS) == "16:00"
 
 
 def test_a_corrected_bare_number_keeps_the_meridiem_it_replaces() -> None:
@@ -207,6 +219,10 @@ def test_the_friday_after_next_is_still_a_week_later() -> None:
 )
 def test_an_explicit_date_wins_when_the_weekday_beside_it_agrees(text: str, value: str) -> None:
     assert slots.extract("date", text, now=MONDAY) == value
+
+
+def test_a_date_unless_it_falls_on_a_weekday_is_that_date_when_it_does_not() -> None:
+    assert slots.extract("date", "the 10th, unless that's a Friday", now=MONDAY) == "2026-12-10"
 
 
 def test_a_weekday_that_disagrees_with_the_date_beside_it_gives_both() -> None:

@@ -12,6 +12,7 @@
 - `weekday-date` beside an explicit date: "the 16th, Wednesday", "January 2nd, if you're open
   that Saturday", "December 21st, that's a Monday right?": the explicit date wins when the
   weekday agrees with it; when it does not, both readings are candidates and the flow asks.
+  "the 30th, unless that's a Saturday" is the date when it is not that weekday, else nothing.
 """
 
 from __future__ import annotations
@@ -195,7 +196,14 @@ def weekday_beside_date(t: list[Tok], dates: list[DateMatch], cal: Cal) -> list[
             pair = _weekday_and_date(a, b)
             if pair is not None and _same_day_gap(t, a.end, b.start):
                 wd, said = pair
-                out.append(_agree(wd, said, min(a.start, b.start), max(a.end, b.end)))
+                span = min(a.start, b.start), max(a.end, b.end)
+                if any(tok.low == "unless" for tok in t[a.end : b.start]):
+                    # "the 30th, unless that's a Saturday": the date, if it is not that day
+                    day, other = said.value, wd.value
+                    if day is not None and other is not None and day.weekday() != other.weekday():
+                        out.append(DateMatch(span[1], day, said.rule, start=span[0]))
+                else:
+                    out.append(_agree(wd, said, *span))
                 k += 2
                 continue
         out.append(a)

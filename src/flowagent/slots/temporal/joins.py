@@ -122,8 +122,8 @@ def group_dates(
             kind = link(t, (dates[k].start, dates[k].end), dates[k + 1].start, other)
             if kind is None:
                 break
-            if kind == CORRECTION:
-                chain[-1] = dates[k + 1]
+            if kind == CORRECTION:  # replaces all it corrects: "Tuesday or Wednesday, no, Friday"
+                chain = [dates[k + 1]]
                 chain[-1].rule = CORRECTION
             else:
                 chain.append(dates[k + 1])
@@ -148,6 +148,26 @@ def group_dates(
                 end, None, ALTERNATIVE, candidates=tuple(sorted(values)), start=start
             )
             out.append((merged, tuple(chain)))
+    return _drop_conditional_repeats(t, out)
+
+
+_CONDITIONS = frozenset({"if", "unless", "assuming", "provided", "case", "when"})
+
+
+def _drop_conditional_repeats(
+    t: Sequence[Tok], found: list[tuple[DateMatch, tuple[DateMatch, ...]]]
+) -> list[tuple[DateMatch, tuple[DateMatch, ...]]]:
+    """ "Monday, or Tuesday if Monday's full": a date already said, repeated in a condition,
+    is a reference to it, not a new value that replaces the others."""
+    out: list[tuple[DateMatch, tuple[DateMatch, ...]]] = []
+    said: set[date] = set()
+    for match, members in found:
+        days = {match.value} if match.value is not None else set(match.candidates)
+        before = {tok.low for tok in t[max(0, match.start - 3) : match.start]}
+        if out and days and days <= said and before & _CONDITIONS:
+            continue
+        said |= days
+        out.append((match, members))
     return out
 
 

@@ -173,10 +173,10 @@ def _join(
         corrected = False
         while k < n - 1 and links[k] is not None and entries[k + 1].status != _WEAK:
             nxt = entries[k + 1]
-            if links[k] == CORRECTION:
+            if links[k] == CORRECTION:  # replaces all it corrects: "3 or 4, no, 5"
                 nxt = _inherit(nxt, chain[-1])
                 corrected = True
-                chain[-1] = nxt
+                chain = [nxt]
             else:
                 chain.append(nxt)
             k += 1
