@@ -114,6 +114,8 @@ def group_dates(
     """Dates as the caller meant them: a correction replaces the date before it; dates
     offered as alternatives become one match with candidates (rule `alternatives`) and their
     members, in the order said."""
+    if len(dates) < 2:
+        return [(d, ()) for d in dates]
     out: list[tuple[DateMatch, tuple[DateMatch, ...]]] = []
     k = 0
     while k < len(dates):
