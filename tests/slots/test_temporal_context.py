@@ -249,8 +249,25 @@ def test_a_weekday_said_in_the_past_tense_is_the_last_one(text: str, value: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [("I was in on the 10th", "2026-11-10"), ("my last visit was November 2nd", "2026-11-02")],
+)
+def test_a_day_of_the_month_said_in_the_past_tense_is_not_moved_forward(
+    text: str, value: str
+) -> None:
+    found = _found("date", text)
+    assert found is not None and (found.value, found.rule) == (value, "past-date")
+
+
+@pytest.mark.parametrize(
     "text",
-    ["I was hoping for Friday", "did you have anything Friday?", "I was told to come Friday"],
+    [
+        "I was hoping for Friday",
+        "did you have anything Friday?",
+        "I was told to come Friday",
+        "I was actually thinking Friday",
+        "is there a place called Nopa open Friday",
+    ],
 )
 def test_words_about_days_to_come_are_not_past_tense(text: str) -> None:
     assert slots.extract("date", text, now=MONDAY) == "2026-11-27"

@@ -1,10 +1,11 @@
 """Date rules that read the rest of the sentence, applied after every date in it is read.
 
-- `past-weekday`: a weekday said in the past tense is the last one, so `not_past` can answer
-  it: "I came in on Saturday and...", "my last cleaning was Friday", "it's been hurting since
-  Monday". Cues: past-tense verbs (was, came, had, did, went, ...), "since", and "last" as an
-  adjective ("my last visit was Friday"); not "I was hoping for Friday" or "did you have
-  Friday?", which ask about days to come.
+- `past-weekday` / `past-date`: a weekday, or a day of the month the grammar would move to
+  the next month or year, said in the past tense is the last one, so `not_past` can answer it:
+  "I came in on Saturday and...", "my last cleaning was Friday", "it's been hurting since
+  Monday", "I was in on the 10th". Cues: past-tense verbs (was, came, had, did, went, ...),
+  "since", and "last" as an adjective ("my last visit was Friday"); not "I was hoping for
+  Friday" or "did you have Friday?", which ask about days to come.
 - `weekday-of-week` at a distance: a week said before a weekday scopes it even with words
   between: "next week sometime, maybe Thursday", "any day next week except Monday, so Tuesday",
   "the week after next, say Tuesday". A week the caller rules out ("not next week", "I'm
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flowagent.slots.calendar_rules import monday
+from flowagent.slots.calendar_rules import add_months, monday, safe_date
 from flowagent.slots.temporal.lexicon import words
 from flowagent.slots.temporal.readers import Cal, DateMatch
 from flowagent.slots.temporal.tokens import Tok
@@ -42,20 +43,22 @@ EXPLICIT_RULES = frozenset(
 )
 
 _PAST_CUES = words(
+    "was were came had did went happened broke began saw took brought fell been since last previous"
+)
+#: Past forms that are also participles or adjectives ("a restaurant called Nopa", "tickets
+#: left", "a cracked tooth"): a cue only right after a pronoun ("I called on Friday").
+_PAST_AFTER_A_PRONOUN = words(
     """
-    was were came had did went happened broke started stopped called visited saw left
-    dropped brought took been since fixed cleaned checked replaced installed cracked fell
-    noticed began last previous came
+    called left fixed cleaned checked replaced installed cracked dropped noticed started
+    stopped visited finished
     """
 )
+_PRONOUNS = words("i we he she they you someone somebody it")
 #: Words after was/were/had that make them about days to come: "I was hoping for Friday",
-#: "I was told to come Friday", "I had to move Tuesday".
-_NOT_PAST_AFTER = words(
-    """
-    hoping thinking wondering going gonna planning looking told supposed trying able asked
-    wanting meaning to wanted hoped planned
-    """
-)
+#: "I was told to come Friday", "I had to move Tuesday" (and any "-ing": "I was referring to
+#: the 14th").
+_NOT_PAST_AFTER = words("told supposed able asked to gonna wanted hoped planned meant")
+_ADVERBS = words("actually really just kind sort of only also still originally")
 #: A subject after a clause-initial was/were/did/had asks a question: "did you have Friday?",
 #: "was there anything Saturday?" ("I was there Saturday" tells what happened).
 _SUBJECTS = frozenset(
@@ -71,15 +74,43 @@ _STOP_PUNCT = frozenset({".", "?", "!", ";"})
 
 
 def past_tense(t: list[Tok], dates: list[DateMatch], cal: Cal) -> None:
-    """Resolve a bare weekday said in the past tense to the last such day (in place)."""
+    """Resolve a bare weekday, or a day of the month whose month or year the grammar moved
+    forward, said in the past tense to the last such day (in place)."""
     for d in dates:
-        if d.rule != "upcoming-weekday" or d.value is None or t[d.start].kind != "wd":
+        if d.value is None:
             continue
-        if _past_cue_before(t, d.start):
-            back = (cal.today.weekday() - d.value.weekday()) % 7 or 7
-            d.value = cal.today - timedelta(days=back)
-            d.rule = "past-weekday"
-            d.past = True
+        if d.rule == "upcoming-weekday" and t[d.start].kind == "wd":
+            if _past_cue_before(t, d.start):
+                back = (cal.today.weekday() - d.value.weekday()) % 7 or 7
+                d.value = cal.today - timedelta(days=back)
+                d.rule, d.past = "past-weekday", True
+        elif d.rule in _MOVED_FORWARD and d.value > cal.today and _past_cue_before(t, d.start):
+            earlier = _last_before(d, cal.today)
+            if earlier is not None:  # "I came in on the 10th", "my last visit was November 2nd"
+                d.value, d.rule, d.past = earlier, "past-date", True
+
+
+#: Rules that move a day of the month forward to the next month or year that has it.
+_MOVED_FORWARD = frozenset({"ordinal-day", "next-month", "next-year", "month-day"})
+
+
+def _last_before(d: DateMatch, today: date) -> date | None:
+    """The last day before `today` with the month and day (month-day rules) or the day of the
+    month (ordinal rules) of `d.value`."""
+    assert d.value is not None
+    if d.rule in ("next-year", "month-day"):
+        for year in (today.year, today.year - 1):
+            found = safe_date(year, d.value.month, d.value.day)
+            if found is not None and found < today:
+                return found
+        return None
+    probe = today.replace(day=1)
+    for n in range(0, -4, -1):
+        month = add_months(probe, n)
+        found = safe_date(month.year, month.month, d.value.day) if month else None
+        if found is not None and found < today:
+            return found
+    return None
 
 
 def _past_cue_before(t: list[Tok], i: int) -> bool:
@@ -91,9 +122,18 @@ def _past_cue_before(t: list[Tok], i: int) -> bool:
         low = tok.low
         if low in _CLAUSE_BREAKS:
             return False
+        if low in _PAST_AFTER_A_PRONOUN and j > 0 and t[j - 1].low in _PRONOUNS:
+            return True
         if low in _PAST_CUES and not (low == "last" and j == i - 1):
-            nxt = t[j + 1].low if j + 1 < len(t) else ""
-            if nxt not in _NOT_PAST_AFTER and not (nxt in _SUBJECTS and _opens_clause(t, j)):
+            k = j + 1
+            while k < len(t) and t[k].low in _ADVERBS:
+                k += 1
+            nxt = t[k].low if k < len(t) else ""
+            if not (
+                nxt in _NOT_PAST_AFTER
+                or (nxt.endswith("ing") and low in ("was", "were"))
+                or (nxt in _SUBJECTS and _opens_clause(t, j))
+            ):
                 return True
         j -= 1
     return False

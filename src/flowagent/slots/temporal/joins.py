@@ -4,7 +4,8 @@
 or tomorrow at 3": the caller offers a choice, so both values are candidates and the flow asks
 (rule `alternatives`). "at 3, sorry, 4", "Wednesday, or rather Thursday", "3 — no wait, 4",
 "the 3rd, I mean the 4th": the later value replaces the earlier one (rule `correction`). A
-correction cue outweighs an "or" ("or rather", "or actually", "or I mean").
+correction cue outweighs an "or" ("or rather", "or actually", "or I mean"). A range ("between
+2 and 4", "from Tuesday to Thursday") offers its ends: the flow asks rather than take one.
 
 `link` reads only the words *between* two readings, skipping readings of the other type ("today
 at 3 or tomorrow": the dates are joined by "or"). Every word between must be a joiner or
@@ -24,6 +25,7 @@ from flowagent.slots.temporal.tokens import Tok
 
 ALTERNATIVE = "alternatives"
 CORRECTION = "correction"
+RANGE = "range"  # offered like alternatives; its ends are candidates
 
 _OR_WORDS = frozenset({"or", "either", "otherwise", "alternatively", "whichever"})
 _ALT_FILLER = words(
@@ -51,11 +53,17 @@ _PUNCT_OK = frozenset({",", "/", ".", "-", "–", "—", "!", "?", ";", ":", "..
 
 
 def link(
-    t: Sequence[Tok], a: tuple[int, int], b_start: int, other: Sequence[tuple[int, int]]
+    t: Sequence[Tok],
+    a: tuple[int, int],
+    b_start: int,
+    other: Sequence[tuple[int, int]],
+    spans: bool = True,
 ) -> str | None:
     """How the reading at tokens `a` (start, end) and the one starting at `b_start` are
-    joined: `ALTERNATIVE`, `CORRECTION` or None. `other`: token spans of the other type's
-    readings, skipped ("today at 3 or tomorrow")."""
+    joined: `ALTERNATIVE`, `CORRECTION`, `RANGE` or None. `other`: token spans of the other
+    type's readings, skipped ("today at 3 or tomorrow"). `spans`: "from A to B" is a range
+    (times); for dates it is a stay or a rental — two values, not a choice — and only
+    "between A and B" offers a range."""
     a_start, a_end = a
     if b_start <= a_end:
         return None
@@ -81,12 +89,28 @@ def link(
         return None
     if any(w in _CORRECTION_CUES for w in words) and all(w in _CORRECTION_FILLER for w in words):
         return CORRECTION
+    if words in (["and"], ["to"], ["till"], ["until"], ["through"], ["thru"]) and _range_opens(
+        t, a_start, words[0], spans
+    ):
+        return RANGE  # "between 2 and 4", "from 9 to 11": a range, the flow asks
     offered = any(w in _OR_WORDS for w in words) or "if not" in " ".join(words)
     if offered and all(w in _ALT_FILLER for w in words):
         return ALTERNATIVE  # "Wednesday or Thursday", "Monday? If not, Tuesday"
     if not words and punct and all(p in _LIST_PUNCT for p in punct) and not _denied(t, a_start):
         return ALTERNATIVE  # "around 4, 4:30", "Monday, Tuesday or Wednesday"
     return None
+
+
+def _range_opens(t: Sequence[Tok], start: int, joiner: str, spans: bool) -> bool:
+    """ "between A and B", "from A to B", "anywhere from A till B"."""
+    j = start - 1
+    while j >= 0 and t[j].low in ("at", "the", "on"):
+        j -= 1
+    if j < 0:
+        return False
+    return (t[j].low == "between" and joiner == "and") or (
+        spans and t[j].low == "from" and joiner != "and"
+    )
 
 
 _DENIALS = frozenset({"not", "isn't", "n't", "except", "than", "instead", "no"})
@@ -121,13 +145,15 @@ def group_dates(
     while k < len(dates):
         chain = [dates[k]]
         while k + 1 < len(dates):
-            kind = link(t, (dates[k].start, dates[k].end), dates[k + 1].start, other)
+            kind = link(t, (dates[k].start, dates[k].end), dates[k + 1].start, other, False)
             if kind is None:
                 break
             if kind == CORRECTION:  # replaces all it corrects: "Tuesday or Wednesday, no, Friday"
                 chain = [dates[k + 1]]
                 chain[-1].rule = CORRECTION
             else:
+                if kind == RANGE:
+                    _ascending(chain[-1], dates[k + 1], cal)
                 chain.append(dates[k + 1])
             k += 1
         k += 1
@@ -171,6 +197,14 @@ def _drop_conditional_repeats(
         said |= days
         out.append((match, members))
     return out
+
+
+def _ascending(a: DateMatch, b: DateMatch, cal: Cal) -> None:
+    """ "from Monday to Wednesday" said on a Monday starts today, not next week."""
+    if a.value is not None and b.value is not None and a.value > b.value:
+        earlier = a.value - timedelta(weeks=1)
+        if a.rule == "upcoming-weekday" and earlier >= cal.today:
+            a.value = earlier
 
 
 def _share_month_and_week(chain: list[DateMatch], cal: Cal) -> None:

@@ -24,7 +24,7 @@ from itertools import pairwise
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.temporal.ampm import settle
 from flowagent.slots.temporal.guards import time_guard
-from flowagent.slots.temporal.joins import ALTERNATIVE, CORRECTION, link
+from flowagent.slots.temporal.joins import ALTERNATIVE, CORRECTION, RANGE, link
 from flowagent.slots.temporal.readers import DateMatch
 from flowagent.slots.temporal.times import _SOFT_CUES, _STRONG_CUES, TimeMatch
 from flowagent.slots.temporal.tokens import Tok
@@ -123,7 +123,7 @@ def _accept_linked(entries: list[_Entry], links: list[str | None]) -> None:
             a, b = entries[k], entries[k + 1]
             if a.status != _WEAK and b.status == _WEAK:
                 b.status, changed = _LINKED, True
-            elif b.status != _WEAK and a.status == _WEAK and kind == ALTERNATIVE:
+            elif b.status != _WEAK and a.status == _WEAK and kind in (ALTERNATIVE, RANGE):
                 a.status, changed = _LINKED, True
 
 
