@@ -153,3 +153,18 @@ def test_wrong_state_kind_lists_the_kinds(tmp_path: Path) -> None:
     err = error_for(tmp_path, GOOD.replace("kind: collect", "kind: gather"))
     assert "'say'" in str(err) and "'collect'" in str(err)
     assert err.problems[0].line == 9
+
+
+def test_an_unquoted_closing_time_is_read_as_that_time(tmp_path: Path) -> None:
+    hours = "hours: {days: [mon], open: 09:00, close: 17:00}\nstates:"
+    flow = load(tmp_path, GOOD.replace("states:", hours))
+    assert flow.spec.hours is not None and flow.spec.hours.close == "17:00"  # not 1020
+
+
+def test_a_number_where_text_belongs_says_to_quote_it(tmp_path: Path) -> None:
+    err = error_for(tmp_path, GOOD.replace("prompt: What's your name?", "prompt: 2015"))
+    (problem,) = err.problems
+    assert (problem.line, problem.field) == (6, "slots.name.prompt")
+    assert problem.hint == (
+        "YAML reads this unquoted value as int 2015; put it in quotes to keep it as text"
+    )

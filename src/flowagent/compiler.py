@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flowagent.actions import ActionFn, resolve_action
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
-from flowagent.errors import ExtensionError, FlowCheckError, Problem
+from flowagent.errors import ActionError, ExtensionError, FlowCheckError, Problem
 from flowagent.loader import Loc, LocatedDocument, format_loc
 from flowagent.machine import Edge, FlowMachine, Guard
 from flowagent.render import Template, compile_template, guess_type
@@ -138,9 +138,15 @@ def flow_hash(spec: FlowSpec) -> str:
 
 
 def compile_flow(
-    spec: FlowSpec, doc: LocatedDocument | None = None, file: str | None = None
+    spec: FlowSpec,
+    doc: LocatedDocument | None = None,
+    file: str | None = None,
+    *,
+    import_actions: bool = True,
 ) -> CompiledFlow:
-    """Check the flow's meaning and build the shared machine. Raises FlowCheckError."""
+    """Check the flow's meaning and build the shared machine. Raises FlowCheckError.
+    `import_actions=False` imports no action module: each action is a placeholder that fails
+    unless a conversation replaces it (fakes in tests and simulations)."""
     problems = _Problems(doc)
     spec = _with_command_states(spec)
     fallback = spec.fallback or ("FALLBACK" if "FALLBACK" in spec.states else None)
@@ -294,7 +300,9 @@ def compile_flow(
                 )
             elif slot not in collectable:
                 collectable.append(slot)
-        if st.action:
+        if st.action and not import_actions:
+            actions[name] = _not_imported(st.action)
+        elif st.action:
             try:
                 actions[name] = resolve_action(st.action, directory)
             except LookupError as err:
@@ -342,6 +350,13 @@ def compile_flow(
         },
         fallback=fallback,
     )
+
+
+def _not_imported(ref: str) -> ActionFn:
+    def placeholder(slots: dict[str, Any]) -> Any:
+        raise ActionError(ref, "not imported (the flow was loaded with import_actions=False)")
+
+    return placeholder
 
 
 def _with_command_states(spec: FlowSpec) -> FlowSpec:

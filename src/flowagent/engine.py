@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from flowagent.turn import Turn
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
+    from flowagent.fakes import ActionOverride
     from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
@@ -51,7 +52,16 @@ class Conversation:
     """One caller's conversation with a flow. Not thread-safe on its own; many conversations
     of one flow may run on many threads or tasks at once."""
 
-    __slots__ = ("_ctx", "_flow", "_last", "_sinks", "_started_ns", "_store", "resumed")
+    __slots__ = (
+        "_actions",
+        "_ctx",
+        "_flow",
+        "_last",
+        "_sinks",
+        "_started_ns",
+        "_store",
+        "resumed",
+    )
 
     def __init__(
         self,
@@ -60,8 +70,11 @@ class Conversation:
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
         resumed: bool = False,
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> None:
         self._flow = flow
+        #: Stand-ins for the flow's actions in this conversation, by action state.
+        self._actions: Mapping[str, ActionOverride] = actions or {}
         self._ctx = ctx
         self._last: Turn | None = None
         self._store = store
@@ -113,7 +126,7 @@ class Conversation:
             return self.current_turn()
         self._started_ns = time.perf_counter_ns()
         self._ctx.started = True
-        scope = TurnScope(self._flow, self._ctx)
+        scope = TurnScope(self._flow, self._ctx, actions=self._actions)
         self._guarded(scope, lambda: scope.enter(self._ctx.state))
         return self._finish(scope, None)
 
@@ -149,7 +162,7 @@ class Conversation:
             return self._ended_turn("")
         self._started_ns = time.perf_counter_ns()
         self._ctx.turns += 1
-        scope = TurnScope(self._flow, self._ctx)
+        scope = TurnScope(self._flow, self._ctx, actions=self._actions)
         self._guarded(scope, lambda: scope.no_match(self._key(), None))
         return self._finish(scope, "")
 
@@ -164,7 +177,7 @@ class Conversation:
         self._started_ns = time.perf_counter_ns()
         ctx.turns += 1
         ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
-        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions)
+        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions, actions=self._actions)
         self._guarded(scope, lambda: self._dispatch(scope, clean))
         return scope, clean
 
@@ -209,6 +222,7 @@ class Conversation:
         data: dict[str, Any],
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
         if not isinstance(data, dict) or "context" not in data:
             raise SnapshotError("not a flowagent snapshot (no 'context')")
@@ -229,7 +243,7 @@ class Conversation:
             raise SnapshotError(f"snapshot context is malformed: {err}") from err
         if ctx.state not in flow.states:
             raise SnapshotError(f"snapshot state {ctx.state!r} is not in this flow")
-        return cls(flow, ctx, store, sinks, resumed=True)
+        return cls(flow, ctx, store, sinks, resumed=True, actions=actions)
 
     # --- internals ---------------------------------------------------------------------------
     def _key(self) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from flowagent.compiler import CompiledFlow, compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
 from flowagent.errors import FlowDefinitionError, Problem
+from flowagent.fakes import ActionOverride, bind_overrides
 from flowagent.loader import LocatedDocument, format_loc, parse_yaml, read_yaml_file
 from flowagent.observe import EventSink
 from flowagent.schema import FlowSpec
@@ -58,11 +59,15 @@ class Flow:
         *,
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
         """A fresh conversation. `now` is the reference time for relative dates ("tomorrow");
         a naive `now` is read in the flow's timezone; default: the current time there.
         With a `store`, the conversation is saved after every turn; `sinks` receive its
-        structured events (see `flowagent.observe`)."""
+        structured events (see `flowagent.observe`). `actions` replaces some of the flow's
+        actions in this conversation only — keyed by action state (`BOOK`) or reference
+        (`my_actions:book`), each a `FakeAction` or a function; the others run for real.
+        Raises ExtensionError for a key that is not one of the flow's actions."""
         flow = self.compiled
         if now is None:
             now = datetime.now(flow.tz)
@@ -73,7 +78,7 @@ class Flow:
             state=flow.machine.initial,
             now=now,
         )
-        return Conversation(flow, ctx, store, sinks)
+        return Conversation(flow, ctx, store, sinks, actions=bind_overrides(flow, actions))
 
     def restore(
         self,
@@ -81,30 +86,42 @@ class Flow:
         *,
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
         """Continue a conversation from `Conversation.snapshot()`. Raises SnapshotError if the
-        snapshot is malformed or was taken with a different flow or flow version."""
-        return Conversation.from_snapshot(self.compiled, data, store, sinks)
+        snapshot is malformed or was taken with a different flow or flow version. `actions`
+        as in `new_conversation`."""
+        bound = bind_overrides(self.compiled, actions)
+        return Conversation.from_snapshot(self.compiled, data, store, sinks, actions=bound)
 
     def resume(
-        self, conversation_id: str, store: ConversationStore, *, sinks: Sequence[EventSink] = ()
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation | None:
         """The stored conversation `conversation_id`, continuing where it stopped (its
         `current_turn()` is what the caller last heard), or None if the store has none."""
         data = store.load(conversation_id)
         if data is None:
             return None
-        return self.restore(data, store=store, sinks=sinks)
+        return self.restore(data, store=store, sinks=sinks, actions=actions)
 
     def __repr__(self) -> str:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
 
 
-def load_flow(path: str | Path) -> Flow:
+def load_flow(path: str | Path, *, import_actions: bool = True) -> Flow:
     """Read, validate and compile a flow file. Raises FlowDefinitionError naming the file,
-    line and field of every problem found."""
+    line and field of every problem found.
+
+    With `import_actions=False` no action module is imported (nothing of the author's code
+    runs): each action must then be replaced per conversation (`actions=`), and one that is
+    not fails like a broken action (ActionError → the state's `on_error`)."""
     doc = read_yaml_file(path)
-    return Flow(compile_flow(_validate(doc), doc, str(path)))
+    return Flow(compile_flow(_validate(doc), doc, str(path), import_actions=import_actions))
 
 
 def load_flow_text(text: str, name: str = "<flow>") -> Flow:
@@ -127,14 +144,22 @@ def _validate(doc: LocatedDocument) -> FlowSpec:
     try:
         return FlowSpec.model_validate(doc.data)
     except ValidationError as err:
-        problems = [_problem(doc, e) for e in err.errors()]
-        raise FlowDefinitionError(problems) from None
+        raise FlowDefinitionError(validation_problems(doc, err, _ALL_KEYS)) from None
+
+
+def validation_problems(
+    doc: LocatedDocument, err: ValidationError, known_keys: Sequence[str]
+) -> list[Problem]:
+    """Pydantic's errors as located problems: file, line, column, field path and a hint
+    (the closest of `known_keys` for an unknown key; "quote it" for a YAML number, boolean or
+    date where text belongs)."""
+    return [_problem(doc, e, known_keys) for e in err.errors()]
 
 
 _UNION_TAGS = {"str", "int", "float", "bool", "ChoiceSpec", "ConditionSpec"}
 
 
-def _problem(doc: LocatedDocument, e: Any) -> Problem:
+def _problem(doc: LocatedDocument, e: Any, known_keys: Sequence[str]) -> Problem:
     # pydantic adds union-member tags ("str", "list[str]") to locations; they are not keys.
     loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
     kind = e["type"]
@@ -152,14 +177,25 @@ def _problem(doc: LocatedDocument, e: Any) -> Problem:
             hint=_KEY_HINTS.get(key),
         )
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), _ALL_KEYS, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(str(loc[-1]), known_keys, n=1, cutoff=0.6)
         msg = f"unknown key {loc[-1]!r}"
         hint = f"did you mean {close[0]!r}?" if close else None
     elif kind == "literal_error":
         msg = f"{msg} (got {e.get('input')!r})"
     elif kind.endswith("_type"):
-        msg = f"{msg} (got {type(e.get('input')).__name__} {e.get('input')!r})"
+        got = e.get("input")
+        msg = f"{msg} (got {type(got).__name__} {got!r})"
+        if kind == "string_type" and isinstance(got, int | float | bool | date):
+            hint = _quote_hint(got)
     return doc.problem(loc, msg, hint)
+
+
+def _quote_hint(value: int | float | bool | date) -> str:
+    """YAML read a bare scalar as a number, boolean or date where text belongs."""
+    return (
+        f"YAML reads this unquoted value as {type(value).__name__} {value!r}; "
+        "put it in quotes to keep it as text"
+    )
 
 
 def _collect_keys() -> list[str]:

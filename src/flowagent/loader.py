@@ -33,6 +33,18 @@ _FlowYamlLoader.yaml_implicit_resolvers = {
 _FlowYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+# YAML 1.1 also reads `17:00` as the base-60 number 1020 (and `1:30.5` as 90.5): keep times
+# like that as strings, as YAML 1.2 does, by matching numbers only without a `:` in them.
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_FlowYamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        else (tag, re.compile(rf"(?!{_SEXAGESIMAL.pattern}){rx.pattern}", rx.flags))
+        for tag, rx in resolvers
+    ]
+    for first, resolvers in _FlowYamlLoader.yaml_implicit_resolvers.items()
+}
 
 
 class LocatedDocument:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
+from flowagent.fakes import FakeAction
 from flowagent.render import Template, compile_template, say_options, say_value
 from flowagent.slotfill import FillResult, fill_slots
 from flowagent.slots.base import ExtractContext
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from flowagent.commands import Command
     from flowagent.compiler import CompiledFlow
     from flowagent.context import Context
+    from flowagent.fakes import ActionOverride
     from flowagent.states.base import StateBehaviour
 
 log = logging.getLogger("flowagent.engine")
@@ -32,9 +34,17 @@ log = logging.getLogger("flowagent.engine")
 class TurnScope:
     """One turn's working memory over a conversation's `Context`."""
 
-    def __init__(self, flow: CompiledFlow, ctx: Context, defer_actions: bool = False) -> None:
+    def __init__(
+        self,
+        flow: CompiledFlow,
+        ctx: Context,
+        defer_actions: bool = False,
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> None:
         self.flow = flow
         self.ctx = ctx
+        # This conversation's stand-ins for the flow's actions, by state (fakes in tests).
+        self.actions = actions or {}
         # In async turns an action state parks its action here for the caller to await.
         self.defer_actions = defer_actions
         self.pending_action: str | None = None
@@ -271,11 +281,19 @@ class TurnScope:
         spec = self.flow.states[state].spec
         return spec.action or "", spec.timeout or self.flow.spec.limits.action_timeout
 
+    def _action_fn(self, state: str) -> ActionOverride:
+        override = self.actions.get(state)
+        return override if override is not None else self.flow.actions[state]
+
     def run_action(self, state: str) -> bool:
         """Run the state's action now (synchronous turns)."""
         ref, timeout = self._action(state)
+        fn = self._action_fn(state)
         try:
-            result = run_action(ref, self.flow.actions[state], dict(self.ctx.slots), timeout)
+            if isinstance(fn, FakeAction):
+                result = fn.run(ref, self.ctx.slots, timeout)
+            else:
+                result = run_action(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
         self.ctx.results.update(result)
@@ -285,10 +303,12 @@ class TurnScope:
     async def run_action_async(self, state: str) -> bool:
         """Await the state's action (asynchronous turns)."""
         ref, timeout = self._action(state)
+        fn = self._action_fn(state)
         try:
-            result = await run_action_async(
-                ref, self.flow.actions[state], dict(self.ctx.slots), timeout
-            )
+            if isinstance(fn, FakeAction):
+                result = fn.run(ref, self.ctx.slots, timeout)
+            else:
+                result = await run_action_async(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
         self.ctx.results.update(result)

@@ -2,6 +2,10 @@
 from the flow's own slot types, run against the flow to find crashes, conversations that do
 not end, and branches no test reaches. Seeded, so every run can be replayed exactly;
 interesting runs (those that reach something new) can be saved as conversation test files.
+
+Actions never run for real unless `live_actions`: each conversation gets generated stand-ins
+(`testing.fakes`), and in a few conversations (seeded) a stand-in fails or times out, so the
+flow's error paths are reached too. A saved run declares what its actions did, so it replays.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from typing import Any
 
 import yaml
 
+from flowagent.fakes import ActionOverride, FakeAction
 from flowagent.flow import Flow
 from flowagent.testing.coverage import Coverage
+from flowagent.testing.fakes import action_states, stand_in
 
 _NAMES = ["Maria", "John Smith", "Ana", "Priya Patel", "Tom Lee", "Wei Chen", "Olga", "Sam O'Brien"]
 _DOMAINS = ["gmail dot com", "outlook dot com", "yahoo dot co dot uk", "example dot org"]
@@ -82,6 +88,8 @@ class SimulationReport:
     turns: list[int] = field(default_factory=list)
     saved: list[str] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
+    live_actions: bool = False
+    actions: Counter[str] = field(default_factory=Counter)  # returned / raised / timed out
 
     def format(self) -> str:
         avg = sum(self.turns) / len(self.turns) if self.turns else 0
@@ -92,6 +100,10 @@ class SimulationReport:
             f"turns          average {avg:.1f}, max {max(self.turns, default=0)}",
             "outcomes       " + ", ".join(f"{k} {v}" for k, v in self.outcomes.most_common()),
         ]
+        if self.actions:
+            calls = ", ".join(f"{k} {v}" for k, v in self.actions.most_common())
+            kind = "real actions (--live-actions)" if self.live_actions else "stand-ins"
+            lines.append(f"actions        {kind}: {calls}")
         lines += [f"  crash: {c}" for c in self.crashes[:10]]
         lines.append(self.coverage.format())
         if self.saved:
@@ -188,14 +200,54 @@ class Caller:
         return r.choice(_GARBAGE)
 
 
+#: Share of simulated conversations in which an action stand-in fails, and times out.
+STAND_IN_FAILURE = 0.05
+STAND_IN_TIMEOUT = 0.03
+
+
+def _action_plan(flow: Flow, rng: random.Random) -> dict[str, dict[str, Any]]:
+    """What each action does in one simulated conversation (as a test file's `actions:`)."""
+    plan: dict[str, dict[str, Any]] = {}
+    for state in action_states(flow):
+        roll = rng.random()
+        if roll < STAND_IN_FAILURE:
+            plan[state] = {"raises": "simulated failure"}
+        elif roll < STAND_IN_FAILURE + STAND_IN_TIMEOUT:
+            spec = flow.compiled.states[state].spec
+            plan[state] = {"takes": float(spec.timeout or flow.spec.limits.action_timeout)}
+        else:
+            plan[state] = {"returns": dict(stand_in(flow).returns or {})}
+    return plan
+
+
+def _fakes(plan: dict[str, dict[str, Any]]) -> dict[str, ActionOverride]:
+    return {state: FakeAction(**what) for state, what in plan.items()}
+
+
+def _observed(flow: Flow, marks: list[str], results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the real actions did in a live run, as fakes that replay it."""
+    plan: dict[str, dict[str, Any]] = {}
+    for mark in marks:
+        kind, _, state = mark.partition(":")
+        if kind == "action":
+            plan[state] = {"returns": dict(results)}
+        elif kind == "action_error":
+            plan[state] = {"raises": "failed in the simulated run"}
+    return plan
+
+
 def simulate(
     flow: Flow,
     conversations: int = 1000,
     seed: int = 0,
     now: datetime | None = None,
     save_dir: Path | None = None,
+    *,
+    live_actions: bool = False,
 ) -> SimulationReport:
-    report = SimulationReport()
+    """Run `conversations` generated callers. Actions run as stand-ins (some failing or
+    timing out) unless `live_actions`, which calls the flow's real actions."""
+    report = SimulationReport(live_actions=live_actions)
     report.coverage.add_flow(flow)
     key = flow.path or flow.name
     for i in range(conversations):
@@ -203,11 +255,15 @@ def simulate(
         roll = rng.random()
         mode = "flaky" if roll < 0.04 else "stalling" if roll < 0.07 else "normal"
         caller = Caller(flow, rng, rng.choice([0.95, 0.8, 0.6, 0.3]), mode)
+        plan = {} if live_actions else _action_plan(flow, random.Random(f"actions-{seed}-{i}"))
         conv = flow.new_conversation(
-            now=now or datetime(2026, 11, 23, 10, 0), conversation_id=f"sim-{seed}-{i}"
+            now=now or datetime(2026, 11, 23, 10, 0),
+            conversation_id=f"sim-{seed}-{i}",
+            actions=_fakes(plan),
         )
         before = _seen(report.coverage, key)
         lines: list[str] = []
+        marks: list[str] = []
         try:
             turn = conv.start()
             report.coverage.record(flow, turn)
@@ -218,17 +274,27 @@ def simulate(
                 lines.append(line)
                 answering = conv.context.state
                 turn = conv.handle(line)
+                marks += turn.marks
                 report.coverage.record(flow, turn, answering)
         except Exception as err:  # the engine must never raise: report it, keep going
             report.crashes.append(f"seed {seed} conversation {i}: {type(err).__name__}: {err}")
             continue
+        for mark in marks:
+            if mark.startswith("action:"):
+                report.actions["returned"] += 1
+            elif mark.startswith("action_error:"):
+                state = mark.partition(":")[2]
+                timed_out = "takes" in plan.get(state, {})
+                report.actions["timed out" if timed_out else "failed"] += 1
         report.conversations += 1
         report.turns.append(conv.context.turns)
         if not conv.ended:
             report.unended.append(i)
         report.outcomes[conv.outcome or "unended"] += 1
         if save_dir is not None and _seen(report.coverage, key) > before:
-            report.saved.append(str(_save(flow, save_dir, f"sim-{seed}-{i}", lines, now)))
+            if live_actions:
+                plan = _observed(flow, marks, dict(conv.context.results))
+            report.saved.append(str(_save(flow, save_dir, f"sim-{seed}-{i}", lines, now, plan)))
     return report
 
 
@@ -236,10 +302,19 @@ def _seen(coverage: Coverage, key: str) -> int:
     return sum(len(seen) for seen in coverage.flows[key].seen.values())
 
 
-def _save(flow: Flow, directory: Path, name: str, lines: list[str], now: datetime | None) -> Path:
-    """Replay the run and write it as a conversation test pinning every turn's state."""
+def _save(
+    flow: Flow,
+    directory: Path,
+    name: str,
+    lines: list[str],
+    now: datetime | None,
+    plan: dict[str, dict[str, Any]],
+) -> Path:
+    """Replay the run and write it as a conversation test pinning every turn's state, with
+    what its actions did declared under `actions:`."""
     directory.mkdir(parents=True, exist_ok=True)
-    conv = flow.new_conversation(now=now or datetime(2026, 11, 23, 10, 0))
+    complete = {s: {"returns": {}} for s in action_states(flow)} | plan
+    conv = flow.new_conversation(now=now or datetime(2026, 11, 23, 10, 0), actions=_fakes(complete))
     conv.start()
     turns: list[dict[str, Any]] = []
     for line in lines:
@@ -255,10 +330,14 @@ def _save(flow: Flow, directory: Path, name: str, lines: list[str], now: datetim
         import os
 
         rel = os.path.relpath(flow_path, directory.resolve())
+    case: dict[str, Any] = {"name": name}
+    if plan:
+        case["actions"] = plan
+    case["turns"] = turns
     doc = {
         "flow": rel,
         "now": (now or datetime(2026, 11, 23, 10, 0)).isoformat(timespec="minutes"),
-        "cases": [{"name": name, "turns": turns}],
+        "cases": [case],
     }
     path = directory / f"{name}.flowtest.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
