@@ -35,6 +35,7 @@ def _found(kind: str, text: str, expected: bool = True) -> slots.Extraction | No
             ("2026-11-24", "2026-11-25", "2026-11-30"),
         ),
         ("date", "can you do Thursday? if not, Friday", ("2026-11-26", "2026-11-27")),
+        ("date", "Tuesday works, Friday too", ("2026-11-24", "2026-11-27")),
         ("time", "2 or 2:30, whichever", ("14:00", "14:30")),
         ("time", "around 11, 11:30", ("11:00", "11:30")),
         ("time", "9 or 10 in the morning", ("09:00", "10:00")),
@@ -201,6 +202,22 @@ def test_a_weekday_before_or_after_a_date_counts_from_that_date(text: str, value
     assert found is not None and (found.value, found.rule) == (value, "weekday-anchored")
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the Monday following Labor Day", "2027-09-13"),
+        ("the Thursday prior to the 10th", "2026-12-03"),
+    ],
+)
+def test_following_and_prior_to_anchor_a_weekday_too(text: str, value: str) -> None:
+    assert slots.extract("date", text, now=MONDAY) == value
+
+
+def test_the_weekend_before_a_date_is_that_saturday_or_sunday() -> None:
+    found = _found("date", "the weekend before Christmas")
+    assert found is not None and found.candidates == ("2026-12-19", "2026-12-20")
+
+
 def test_the_friday_after_next_is_still_a_week_later() -> None:
     assert slots.extract("date", "the Friday after next", now=MONDAY) == "2026-12-04"
 
@@ -298,6 +315,14 @@ def test_a_week_said_before_a_weekday_scopes_it(text: str, value: str) -> None:
     assert slots.extract("date", text, now=MONDAY) == value
 
 
+def test_the_week_of_a_date_scopes_the_weekday_after_it() -> None:
+    assert slots.extract("date", "the week of the 7th, maybe Wednesday", now=MONDAY) == "2026-12-09"
+
+
+def test_the_week_of_a_date_alone_is_not_that_date() -> None:
+    assert _found("date", "the week of December 14th") is None
+
+
 def test_a_week_ruled_out_scopes_nothing() -> None:
     assert slots.extract("date", "I'm away next week, so Friday", now=MONDAY) == "2026-11-27"
 
@@ -316,6 +341,7 @@ def test_this_weekday_said_on_that_weekday_gives_today_or_a_week_later() -> None
         "not this Friday but the one after",
         "not this Friday, the next one",
         "not this Friday, the following Friday",
+        "not this Friday, next",
     ],
 )
 def test_the_one_after_a_weekday_is_a_week_later(text: str) -> None:

@@ -90,7 +90,7 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
         return Analysis([], time_readings(toks, times, parts, dates, ctx, time_expected, text))
     if dates:
         past_tense(toks, dates, cal)
-        week_scope(toks, dates, cal, weeks)
+        dates = week_scope(toks, dates, cal, weeks)
         dates = weekday_beside_date(toks, dates, cal)
         if any(d.past for d in dates) and not all(d.past for d in dates):
             dates = [d for d in dates if not d.past]  # "can I book Friday? I was in Tuesday"

@@ -52,7 +52,7 @@ _BY_KIND = {
 _BY_WORD = {
     "the": (day_of_month, nth_weekday, day_after, closest_weekday, the_weekend, one_after),
     "this": (relative_day, modified),
-    "next": (modified,),
+    "next": (modified, one_after),
     "last": (modified, nth_weekday),
     "past": (modified,),
     "previous": (modified,),

@@ -43,14 +43,17 @@ EXPLICIT_RULES = frozenset(
 )
 
 _PAST_CUES = words(
-    "was were came had did went happened broke began saw took brought fell been since last previous"
+    """
+    was were came had did went happened broke began saw took brought fell been since last
+    previous spoke
+    """
 )
 #: Past forms that are also participles or adjectives ("a restaurant called Nopa", "tickets
 #: left", "a cracked tooth"): a cue only right after a pronoun ("I called on Friday").
 _PAST_AFTER_A_PRONOUN = words(
     """
     called left fixed cleaned checked replaced installed cracked dropped noticed started
-    stopped visited finished
+    stopped visited finished missed talked
     """
 )
 _PRONOUNS = words("i we he she they you someone somebody it")
@@ -157,14 +160,19 @@ _RULED_OUT = words(
 )
 
 
-def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal, weeks: list[int]) -> None:
-    """Put a bare weekday in the week said before it, words between or not (in place).
-    `weeks`: the indexes of the tokens "week"."""
+def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal, weeks: list[int]) -> list[DateMatch]:
+    """Put a bare weekday in the week said before it, words between or not. `weeks`: the
+    indexes of the tokens "week". "the week of the 7th" names a week, not the 7th: that date
+    is dropped and scopes the weekdays after it ("the week of the 7th, maybe Wednesday")."""
     if not weeks:
-        return
+        return dates
     scopes = _week_scopes(t, dates, weeks)
+    named = _weeks_of(t, dates, weeks, cal)
+    if named:
+        scopes = sorted(scopes + [(s, e, shift) for s, e, shift, _ in named], key=lambda x: x[1])
+        dates = [d for d in dates if all(d is not m for *_, m in named)]
     if not scopes:
-        return
+        return dates
     for d in dates:
         if d.rule != "upcoming-weekday" or d.value is None or t[d.start].kind != "wd":
             continue
@@ -176,6 +184,21 @@ def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal, weeks: list[int])
             continue  # another day said between: the week was about that one
         d.value = monday(cal.today, shift) + timedelta(days=d.value.weekday())
         d.rule = "weekday-of-week"
+    return dates
+
+
+def _weeks_of(
+    t: list[Tok], dates: list[DateMatch], weeks: list[int], cal: Cal
+) -> list[tuple[int, int, int, DateMatch]]:
+    """(start, end, weeks from this one, the date) of each "week of <date>"."""
+    found = []
+    for k in weeks:
+        if k + 1 < len(t) and t[k + 1].low == "of":
+            m = next((d for d in dates if d.start == k + 2 and d.value is not None), None)
+            if m is not None and m.value is not None:
+                shift = (monday(m.value) - monday(cal.today)).days // 7
+                found.append((k, m.end, shift, m))
+    return found
 
 
 def _week_scopes(

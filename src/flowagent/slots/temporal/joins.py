@@ -55,16 +55,17 @@ _PUNCT_OK = frozenset({",", "/", ".", "-", "–", "—", "!", "?", ";", ":", "..
 def link(
     t: Sequence[Tok],
     a: tuple[int, int],
-    b_start: int,
+    b: tuple[int, int],
     other: Sequence[tuple[int, int]],
     spans: bool = True,
 ) -> str | None:
-    """How the reading at tokens `a` (start, end) and the one starting at `b_start` are
-    joined: `ALTERNATIVE`, `CORRECTION`, `RANGE` or None. `other`: token spans of the other
-    type's readings, skipped ("today at 3 or tomorrow"). `spans`: "from A to B" is a range
-    (times); for dates it is a stay or a rental — two values, not a choice — and only
-    "between A and B" offers a range."""
+    """How the readings at tokens `a` and `b` ((start, end), in order) are joined:
+    `ALTERNATIVE`, `CORRECTION`, `RANGE` or None. `other`: token spans of the other type's
+    readings, skipped ("today at 3 or tomorrow"). `spans`: "from A to B" is a range (times);
+    for dates it is a stay or a rental — two values, not a choice — and only "between A and
+    B" offers a range."""
     a_start, a_end = a
+    b_start, b_end = b
     if b_start <= a_end:
         return None
     words: list[str] = []
@@ -93,12 +94,30 @@ def link(
         t, a_start, words[0], spans
     ):
         return RANGE  # "between 2 and 4", "from 9 to 11": a range, the flow asks
-    offered = any(w in _OR_WORDS for w in words) or "if not" in " ".join(words)
+    offered = (
+        any(w in _OR_WORDS for w in words)
+        or "if not" in " ".join(words)
+        or (("also" in words or _too_after(t, b_end)) and all(w in _ALSO_FILLER for w in words))
+    )  # "Wednesday works, Thursday too", "3, and also 4"
     if offered and all(w in _ALT_FILLER for w in words):
         return ALTERNATIVE  # "Wednesday or Thursday", "Monday? If not, Tuesday"
     if not words and punct and all(p in _LIST_PUNCT for p in punct) and not _denied(t, a_start):
         return ALTERNATIVE  # "around 4, 4:30", "Monday, Tuesday or Wednesday"
     return None
+
+
+_ALSO_FILLER = words("and also works work is would be fine good ok okay i could can do the on at")
+
+
+def _too_after(t: Sequence[Tok], j: int) -> bool:
+    """ "Thursday too", "Thursday works too", "4 would be fine as well"."""
+    while j < len(t) and t[j].low in ("works", "would", "be", "is", "fine", "good", "also", "ok"):
+        if t[j].low == "also":
+            return True
+        j += 1
+    return j < len(t) and (
+        t[j].low == "too" or (t[j].low == "as" and j + 1 < len(t) and t[j + 1].low == "well")
+    )
 
 
 def _range_opens(t: Sequence[Tok], start: int, joiner: str, spans: bool) -> bool:
@@ -145,7 +164,8 @@ def group_dates(
     while k < len(dates):
         chain = [dates[k]]
         while k + 1 < len(dates):
-            kind = link(t, (dates[k].start, dates[k].end), dates[k + 1].start, other, False)
+            nxt = dates[k + 1]
+            kind = link(t, (dates[k].start, dates[k].end), (nxt.start, nxt.end), other, False)
             if kind is None:
                 break
             if kind == CORRECTION:  # replaces all it corrects: "Tuesday or Wednesday, no, Friday"

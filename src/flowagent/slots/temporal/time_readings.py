@@ -90,7 +90,8 @@ def time_readings(
     if len(entries) > 1:
         spans = [(d.start, d.end) for d in dates]
         links = [
-            link(toks, (a.tm.start, a.tm.end), b.tm.start, spans) for a, b in pairwise(entries)
+            link(toks, (a.tm.start, a.tm.end), (b.tm.start, b.tm.end), spans)
+            for a, b in pairwise(entries)
         ]
     _accept_linked(entries, links)
     if not moments and all(e.status == _WEAK for e in entries) and expected:

@@ -84,7 +84,9 @@ def weekday(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         return _weekday_date(wd, dom, k + 1, cal)
     if word(t, i + 1, "after") and word(t, i + 2, "next") and not _week_ahead(t, i + 3):
         return DateMatch(i + 3, upcoming(cal.today, wd) + timedelta(weeks=1), "weekday-after-next")
-    if word(t, i + 1, "before", "after"):
+    if word(t, i + 1, "before", "after", "following") or (
+        word(t, i + 1, "prior") and word(t, i + 2, "to")
+    ):
         anchored = _anchored(t, i, wd, cal)
         if anchored is not None:
             return anchored
@@ -115,13 +117,15 @@ def _week_ahead(t: list[Tok], j: int) -> bool:
 
 def _anchored(t: list[Tok], i: int, wd: int, cal: Cal) -> DateMatch | None:
     """ "the Friday before Christmas", "the Monday after Thanksgiving", "the Wednesday before
-    the 4th of July", "the Tuesday after the 15th": the nearest such weekday strictly before
+    the 4th of July", "the Tuesday after the 15th", "the Monday following Labor Day", "the
+    Thursday prior to the 10th": the nearest such weekday strictly before
     or after any date the grammar reads (rule `weekday-anchored`). With no date after it,
     "Friday or the Monday after" counts from the date said before."""
-    after = t[i + 1].val == "after"
-    anchor = dates.match_date(t, i + 2, cal)
-    if anchor is None and cal.last is not None and _ends_phrase(t, i + 2):
-        anchor = DateMatch(i + 2 + int(word(t, i + 2, "that", "it")), cal.last.value, "")
+    after = t[i + 1].val in ("after", "following")
+    j = i + 3 if t[i + 1].val == "prior" else i + 2  # "prior to"
+    anchor = dates.match_date(t, j, cal)
+    if anchor is None and cal.last is not None and _ends_phrase(t, j):
+        anchor = DateMatch(j + int(word(t, j, "that", "it")), cal.last.value, "")
     if anchor is None or anchor.value is None:
         return None
     day = anchor.value
@@ -139,13 +143,15 @@ def _ends_phrase(t: list[Tok], j: int) -> bool:
 
 def one_after(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
     """ "not this Friday but the one after", "the following one", "the next one", "the
-    following Friday", "the week after": a week after the weekday said before (rule
-    `one-after`)."""
+    following Friday", "the week after", "not this Friday, next": a week after the weekday
+    said before (rule `one-after`)."""
     last = cal.last
     if last is None or last.value is None or last.rule not in _WEEKDAY_BASED:
         return None
     j = i + 1 if word(t, i, "the") else i
-    if _one(t, j) and word(t, j + 1, "after") and _ends_phrase(t, j + 2):
+    if j == i and word(t, j, "next") and _ends_phrase(t, j + 1):
+        end = j + 1  # "not this Friday — next"
+    elif _one(t, j) and word(t, j + 1, "after") and _ends_phrase(t, j + 2):
         end = j + 2 + int(word(t, j + 2, "that", "it"))
     elif word(t, j, "following", "next") and _one(t, j + 1):
         end = j + 2
@@ -290,10 +296,24 @@ def _weekend(end: int, cal: Cal, weeks: int) -> DateMatch:
 
 
 def the_weekend(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
-    """ "the weekend", "over the weekend": Saturday or Sunday — the caller is asked which."""
-    if word(t, i, "the") and word(t, i + 1, "weekend"):
-        return _weekend(i + 2, cal, 0)
-    return None
+    """ "the weekend", "over the weekend": Saturday or Sunday — the caller is asked which;
+    "the weekend before Christmas", "the weekend after the 10th": the one before or after
+    that date (rule `weekend`)."""
+    if not (word(t, i, "the") and word(t, i + 1, "weekend")):
+        return None
+    if word(t, i + 2, "before", "after"):
+        anchor = dates.match_date(t, i + 3, cal)
+        if anchor is not None and anchor.value is not None:
+            day = anchor.value
+            if t[i + 2].val == "after":
+                saturday = day + timedelta(days=(5 - day.weekday()) % 7 or 7)
+            else:
+                saturday = day - timedelta(days=(day.weekday() - 5) % 7 or 7)
+                if saturday + timedelta(days=1) >= day:
+                    saturday -= timedelta(weeks=1)  # the whole weekend lies before the date
+            pair = (saturday, saturday + timedelta(days=1))
+            return DateMatch(anchor.end, None, "weekend", candidates=pair)
+    return _weekend(i + 2, cal, 0)
 
 
 _NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
