@@ -118,4 +118,4 @@ def test_stand_ins_return_a_placeholder_for_each_result_the_flow_reads(
     appointment: flowagent.Flow,
 ) -> None:
     turn = talk(appointment.new_conversation(now=NOW, actions=fake_actions(appointment)))
-    assert "Your reference is <reference>." in turn.text
+    assert "Your reference is [reference]." in turn.text

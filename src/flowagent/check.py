@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,10 +73,15 @@ class CheckReport:
         }
 
 
-def check_flow(path: str | Path) -> CheckReport:
+def check_flow(
+    path: str | Path, *, import_actions: bool = False, allow_modules: Iterable[str] | None = None
+) -> CheckReport:
+    """Every finding for the flow at `path`. Reading a flow runs none of its code: actions are
+    checked (allowed? their file beside the flow present?) but imported only with
+    `import_actions=True`."""
     report = CheckReport(str(path))
     try:
-        flow = load_flow(path)
+        flow = load_flow(path, import_actions=import_actions, allow_modules=allow_modules)
     except FlowDefinitionError as err:
         for p in err.problems:
             report.findings.append(

@@ -2,8 +2,10 @@
 
     flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
               [--store URL --id ID] [--log FILE [--log-pii]]   durable, observed
+              [--allow-module MODULE]                          actions from MODULE too
     flowagent stats LOG... [--json]                            metrics from event logs
     flowagent check FLOW... [--json] [--strict] [-v]           static analysis, termination
+                            [--import-actions]                 (imports nothing unless asked)
     flowagent graph FLOW [--format mermaid|dot] [-o FILE]      state diagram
     flowagent test [PATH...] [--coverage] [--json] [--junit F] conversation test files
     flowagent simulate FLOW [-n N] [--seed S] [--save DIR]     generated callers
@@ -21,6 +23,7 @@ did, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -29,7 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from flowagent.errors import FlowagentError, FlowDefinitionError
+from flowagent.actions import ALLOW_ENV
+from flowagent.errors import FlowagentError, FlowDefinitionError, StoreError
 from flowagent.flow import Flow, load_flow
 from flowagent.metrics import Metrics, format_summary
 from flowagent.observe import EventSink, JsonlSink
@@ -50,6 +54,17 @@ def _iso(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
         ) from None
+
+
+def _allow_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let the flow's actions come from MODULE (and its submodules) besides the .py "
+        f"files beside the flow; repeatable; same as {ALLOW_ENV}",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--log-pii",
         action="store_true",
-        help="include personal slot values (name, phone, email, pii slots) in --log events",
+        help="include personal slot values (name, phone, email, text, pii slots) in --log events",
     )
+    _allow_flag(run)
 
     stats = sub.add_parser(
         "stats",
@@ -113,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     repl.add_argument("flow", help="the flow YAML file")
     repl.add_argument("--now", type=_iso, metavar="ISO", help="reference time for relative dates")
+    _allow_flag(repl)
 
     check = sub.add_parser(
         "check",
@@ -132,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="explain the termination bound: the cycles only max_turns bounds and how the "
         "counters' bound adds up (default: one summary line)",
     )
+    check.add_argument(
+        "--import-actions",
+        action="store_true",
+        help="also import the flow's actions to check their functions exist (runs their "
+        "module code; without it, check imports nothing)",
+    )
+    _allow_flag(check)
 
     graph = sub.add_parser("graph", help="draw the state diagram (Mermaid or Graphviz dot)")
     graph.add_argument("flow")
@@ -160,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="call the real actions that a test file does not fake (they may write data)",
     )
+    _allow_flag(test)
 
     simulate = sub.add_parser(
         "simulate",
@@ -181,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="call the flow's real actions (default: generated stand-ins that sometimes fail "
         "or time out; the real ones may write data)",
     )
+    _allow_flag(simulate)
 
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of the flow format (or of test files: --tests)"
@@ -211,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _voice(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if getattr(args, "allow_module", None):
+        # Through the environment, so every flow this process loads (a test file's, the
+        # REPL's :reload) gets the same opt-in.
+        allowed = [os.environ.get(ALLOW_ENV, ""), *args.allow_module]
+        os.environ[ALLOW_ENV] = ",".join(a for a in allowed if a)
     try:
         if args.command == "run":
             return _run(args)
@@ -237,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     from flowagent.check import check_flow, format_report
 
-    reports = [check_flow(path) for path in args.flows]
+    reports = [check_flow(path, import_actions=args.import_actions) for path in args.flows]
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
@@ -249,7 +280,7 @@ def _check(args: argparse.Namespace) -> int:
 def _graph(args: argparse.Namespace) -> int:
     from flowagent.graph import to_dot, to_mermaid
 
-    compiled = load_flow(args.flow).compiled
+    compiled = load_flow(args.flow, import_actions=False).compiled
     text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
     _write(text, args.output)
     return EXIT_OK
@@ -378,19 +409,38 @@ def _voice(argv: list[str]) -> int:
 
 
 def _open_input(name: str) -> TextIO:
+    """Caller lines, read as UTF-8; bytes that are not UTF-8 become U+FFFD (caller garbage
+    is the engine's to handle, not a traceback's)."""
     if name == "-":
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")
         return sys.stdin
     try:
-        return open(name, encoding="utf-8")
+        return open(name, encoding="utf-8", errors="replace")
     except OSError as err:
         raise SystemExit(f"flowagent: cannot read input {name!r}: {err.strerror}") from None
 
 
+def _open_checked_store(url: str, conversation_id: str | None) -> ConversationStore:
+    """The store, having read `conversation_id` once: a store the user asked for that cannot
+    be used is an error up front (exit 1), not a run that silently saves nothing."""
+    store = open_store(url)
+    try:
+        store.load(conversation_id or "")
+    except StoreError:
+        store.close()
+        raise
+    except Exception as err:
+        store.close()
+        raise StoreError(f"store {url} is unavailable: {type(err).__name__}: {err}") from None
+    return store
+
+
 def _run(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow)
-    store = open_store(args.store) if args.store else None
-    if store is not None and not args.conversation_id:
+    if args.store and not args.conversation_id:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
+    store = _open_checked_store(args.store, args.conversation_id) if args.store else None
     sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
     source = _open_input(args.input)
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,15 +13,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flowagent import schema
+from flowagent.actions import ActionPolicy
 from flowagent.compiler import CompiledFlow, compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
-from flowagent.errors import FlowDefinitionError, Problem
+from flowagent.errors import FlowDefinitionError, Problem, SnapshotError
 from flowagent.fakes import ActionOverride, bind_overrides
-from flowagent.loader import LocatedDocument, format_loc, parse_yaml, read_yaml_file
-from flowagent.observe import EventSink
+from flowagent.loader import Loc, LocatedDocument, format_loc, parse_yaml, read_yaml_file
+from flowagent.observe import EventSink, FlowEvent, store_event
 from flowagent.schema import FlowSpec
 from flowagent.store.base import ConversationStore
+from flowagent.store.writer import StoreResult, load_bounded, load_bounded_async
+
+log = logging.getLogger("flowagent.engine")
 
 
 class Flow:
@@ -103,31 +108,144 @@ class Flow:
         actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation | None:
         """The stored conversation `conversation_id`, continuing where it stopped (its
-        `current_turn()` is what the caller last heard), or None if the store has none."""
-        data = store.load(conversation_id)
+        `current_turn()` is what the caller last heard), or None if the store has none —
+        or cannot say within its timeout: a store outage is logged and reported to `sinks`
+        as a `store_error` event, never raised. Raises SnapshotError if the stored record
+        cannot continue in this flow (see `resume_or_new` for a call that must start).
+        `actions` as in `new_conversation`."""
+        data, result = load_bounded(store, conversation_id)
+        return self._resumed(conversation_id, store, sinks, actions, data, result)
+
+    async def resume_async(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> Conversation | None:
+        """`resume` for event loops: the load never blocks the loop."""
+        data, result = await load_bounded_async(store, conversation_id)
+        return self._resumed(conversation_id, store, sinks, actions, data, result)
+
+    def resume_or_new(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        now: datetime | None = None,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> Conversation:
+        """What a call that must start uses: the stored conversation if there is one, else a
+        new one. Never raises for the store: a store outage or a stored record this flow
+        cannot continue is logged and reported, and the call starts fresh (its saves then
+        report a conflict rather than overwrite the record it could not read)."""
+        try:
+            found = self.resume(conversation_id, store, sinks=sinks, actions=actions)
+        except SnapshotError as err:
+            self._unreadable(conversation_id, sinks, err)
+            found = None
+        return found or self.new_conversation(
+            now, conversation_id, store=store, sinks=sinks, actions=actions
+        )
+
+    async def resume_or_new_async(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        now: datetime | None = None,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> Conversation:
+        """`resume_or_new` for event loops."""
+        try:
+            found = await self.resume_async(conversation_id, store, sinks=sinks, actions=actions)
+        except SnapshotError as err:
+            self._unreadable(conversation_id, sinks, err)
+            found = None
+        return found or self.new_conversation(
+            now, conversation_id, store=store, sinks=sinks, actions=actions
+        )
+
+    def _resumed(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        sinks: Sequence[EventSink],
+        actions: Mapping[str, ActionOverride] | None,
+        data: dict[str, Any] | None,
+        result: StoreResult,
+    ) -> Conversation | None:
+        if not result.ok:
+            log.warning(
+                "store load failed: %s; the call starts without its stored conversation",
+                result.detail,
+                extra={"conversation_id": conversation_id, "operation": "load"},
+            )
+            _report(sinks, store_event(self.name, None, result, conversation_id))
+            return None
         if data is None:
             return None
         return self.restore(data, store=store, sinks=sinks, actions=actions)
+
+    def _unreadable(
+        self, conversation_id: str, sinks: Sequence[EventSink], err: SnapshotError
+    ) -> None:
+        log.error(
+            "stored conversation cannot continue in this flow: %s; starting a new one",
+            err,
+            extra={"conversation_id": conversation_id, "operation": "load"},
+        )
+        result = StoreResult("load", "unreadable", str(err))
+        _report(sinks, store_event(self.name, None, result, conversation_id))
 
     def __repr__(self) -> str:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
 
 
-def load_flow(path: str | Path, *, import_actions: bool = True) -> Flow:
+def _report(sinks: Sequence[EventSink], event: FlowEvent) -> None:
+    for sink in sinks:
+        try:
+            sink.emit(event)
+        except Exception:
+            log.exception("event sink failed")
+
+
+def load_flow(
+    path: str | Path,
+    *,
+    allow_modules: Iterable[str] | None = None,
+    import_actions: bool = True,
+) -> Flow:
     """Read, validate and compile a flow file. Raises FlowDefinitionError naming the file,
     line and field of every problem found.
 
-    With `import_actions=False` no action module is imported (nothing of the author's code
-    runs): each action must then be replaced per conversation (`actions=`), and one that is
-    not fails like a broken action (ActionError → the state's `on_error`)."""
+    Actions (`module:function`) may come from `.py` files beside the flow and from the
+    modules in `allow_modules` or the `FLOWAGENT_ALLOW_MODULES` environment variable
+    (a package allows its submodules); see `flowagent.actions`. With `import_actions=False`
+    nothing of the author's code runs: references are still checked, and each action must
+    then be replaced per conversation (`actions=` of `new_conversation`); one that is not
+    fails like a broken action (ActionError → the state's `on_error`).
+    `flow.compiled.action_refs` has what each action state names."""
     doc = read_yaml_file(path)
-    return Flow(compile_flow(_validate(doc), doc, str(path), import_actions=import_actions))
+    policy = ActionPolicy.build(allow_modules, import_actions)
+    return Flow(compile_flow(_validate(doc), doc, str(path), policy))
 
 
-def load_flow_text(text: str, name: str = "<flow>") -> Flow:
-    """Like `load_flow`, from YAML text (for tests and generated flows)."""
+def load_flow_text(
+    text: str,
+    name: str = "<flow>",
+    *,
+    allow_modules: Iterable[str] | None = None,
+    import_actions: bool = True,
+) -> Flow:
+    """Like `load_flow`, from YAML text (for tests and generated flows). With no file there
+    are no modules beside it: actions must come from `allow_modules`."""
     doc = parse_yaml(text, name)
-    return Flow(compile_flow(_validate(doc), doc, None))
+    policy = ActionPolicy.build(allow_modules, import_actions)
+    return Flow(compile_flow(_validate(doc), doc, None, policy))
 
 
 def _validate(doc: LocatedDocument) -> FlowSpec:
@@ -159,9 +277,28 @@ def validation_problems(
 _UNION_TAGS = {"str", "int", "float", "bool", "ChoiceSpec", "ConditionSpec"}
 
 
+def _document_loc(data: Any, raw: tuple[Any, ...]) -> Loc:
+    """pydantic's error location without the union-member tags it inserts ("str",
+    "list[str]", "ChoiceSpec"): a part is kept when it is a real key or index of the document
+    at that point — so a key that happens to be named `str` or `int` is still a key."""
+    out: list[str | int] = []
+    node: Any = data
+    for part in raw:
+        is_key = isinstance(node, dict) and part in node
+        is_index = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if is_key or is_index:
+            out.append(part)
+            node = node[part]
+        elif isinstance(part, str) and (part in _UNION_TAGS or "[" in part):
+            continue
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
 def _problem(doc: LocatedDocument, e: Any, known_keys: Sequence[str]) -> Problem:
-    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not keys.
-    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+    loc = _document_loc(doc.data, tuple(e["loc"]))
     kind = e["type"]
     msg = str(e["msg"]).removeprefix("Value error, ")
     hint = None
@@ -177,8 +314,9 @@ def _problem(doc: LocatedDocument, e: Any, known_keys: Sequence[str]) -> Problem
             hint=_KEY_HINTS.get(key),
         )
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), known_keys, n=1, cutoff=0.6)
-        msg = f"unknown key {loc[-1]!r}"
+        unknown = loc[-1] if loc else ""
+        close = difflib.get_close_matches(str(unknown), known_keys, n=1, cutoff=0.6)
+        msg = f"unknown key {unknown!r}"
         hint = f"did you mean {close[0]!r}?" if close else None
     elif kind == "literal_error":
         msg = f"{msg} (got {e.get('input')!r})"

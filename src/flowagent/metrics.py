@@ -40,6 +40,7 @@ class Metrics:
         self.transitions: Counter[str] = Counter()  # "A -> B"
         self.commands: Counter[str] = Counter()
         self.action_errors = 0
+        self.store_errors: Counter[str] = Counter()  # "operation.reason", e.g. "save.timeout"
         self.latency_ms: list[float] = []
 
     def emit(self, event: FlowEvent) -> None:
@@ -72,6 +73,8 @@ class Metrics:
             self.commands[str(row.get("target"))] += 1
         elif kind == "action_error":
             self.action_errors += 1
+        elif kind == "store_error":
+            self.store_errors[f"{row.get('operation')}.{row.get('reason')}"] += 1
 
     def read(self, paths: Iterable[str | Path]) -> Metrics:
         """Add every event of these JSONL files (lines that are not events are skipped)."""
@@ -107,6 +110,7 @@ class Metrics:
             "retry_rate": rate(sum(self.retries.values()), self.turns),
             "no_input_rate": rate(self.no_inputs, self.turns),
             "action_errors": self.action_errors,
+            "store_errors": dict(self.store_errors.most_common()),
             "slots": {
                 s: {
                     "filled": self.filled[s],
@@ -144,6 +148,8 @@ def format_summary(s: Mapping[str, Any]) -> str:
         f"retry rate      {pc(s['retry_rate'])}    no-input rate {pc(s['no_input_rate'])}"
         f"    action errors {s['action_errors']}",
         f"turn latency    {latency}",
+        "store errors    "
+        + (", ".join(f"{k} {v}" for k, v in s.get("store_errors", {}).items()) or "none"),
         "",
         "outcomes        " + ", ".join(f"{k} {v}" for k, v in s["outcomes"].items()),
         "",
@@ -210,6 +216,12 @@ class PrometheusSink:
             registry=reg,
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
         )
+        self.store_errors = PCounter(
+            "flowagent_store_errors",
+            "Store calls that failed, timed out or met another writer",
+            ["flow", "operation", "reason"],
+            registry=reg,
+        )
         self.ended_labels = ("flow", "outcome")
 
     def emit(self, event: FlowEvent) -> None:
@@ -229,3 +241,5 @@ class PrometheusSink:
             self.invalid.labels(f, str(event.slot), str(d.get("reason"))).inc()
         elif event.event == "state_change":
             self.moves.labels(f, str(d.get("source")), event.state).inc()
+        elif event.event == "store_error":
+            self.store_errors.labels(f, str(d.get("operation")), str(d.get("reason"))).inc()

@@ -3,10 +3,14 @@
 Templates use `{{ name }}` placeholders. They are parsed once, at load time, so a misspelled
 placeholder is a load error and rendering is a cheap join. Substitution is single-pass: a value
 that itself contains `{{ ... }}` (a caller said it) is inserted as text and never interpreted.
+A value put into a reply is plain text for speech (`speakable`): markup a caller typed or an
+action returned (`<break time="10s"/>`, `&lt;speak&gt;`) is dropped, never handed to a TTS
+engine that would obey it. The template's own text is the author's and is kept as written.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -176,12 +180,30 @@ def say_bool(value: object) -> str:
     return "yes" if value else "no"
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def speakable(text: str) -> str:
+    """`text` as plain words for a TTS engine: entities decoded, then anything that looks
+    like markup (`<speak>`, `<break time="10s"/>`, a stray `<` or `>`) removed and the
+    spacing tidied. 'Smith &amp; Co' → 'Smith & Co'."""
+    if "<" not in text and ">" not in text and "&" not in text:
+        return text
+    plain = _TAG.sub(" ", html.unescape(text)).replace("<", " ").replace(">", " ")
+    return " ".join(plain.split())
+
+
 def say_value(slot_type: str, value: object, labels: Mapping[str, str] | None = None) -> str:
-    """Render a normalised slot value for speech, by slot type. Falls back to `str(value)`.
+    """Render a normalised slot value for speech, by slot type, as plain text (`speakable`).
+    Falls back to `str(value)`.
 
     For a slot with several types (e.g. `[phone, email]`) pass the type that matches the
     value; `guess_type` finds it.
     """
+    return speakable(_say_value(slot_type, value, labels))
+
+
+def _say_value(slot_type: str, value: object, labels: Mapping[str, str] | None) -> str:
     if value is None:
         return ""
     text = str(value)

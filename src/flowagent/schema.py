@@ -21,6 +21,14 @@ JsonScalar = str | int | float | bool
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _STATE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# `package.module:function`: dotted identifiers (no relative `.x`, no `..`), and a function
+# name that is not private or a dunder (`os:__loader__`).
+_ACTION_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z]\w*", re.ASCII)
+
+#: Upper bounds that keep a flow's numbers meaningful (a retry limit of 10**12, a timeout of a
+#: year): counts of retries and silences, and seconds for timeouts.
+_MAX_COUNT = 100
+_MAX_SECONDS = 600
 
 #: Reply text: one string, or a list (the 1st, 2nd, 3rd... failure says the next one; the
 #: last one repeats).
@@ -28,7 +36,9 @@ Messages = str | list[str]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: YAML already gives real types, so nothing is coerced (`max_turns: true` is not
+    # 1); no infinities or NaN (`timeout: .inf` is not a timeout).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class HoursSpec(_Model):
@@ -105,7 +115,7 @@ class VoiceSpec(_Model):
     """How a state behaves over a voice channel."""
 
     interruptible: bool = True
-    no_input_timeout: float | None = Field(default=None, gt=0)
+    no_input_timeout: float | None = Field(default=None, gt=0, le=_MAX_SECONDS)
 
 
 class ConditionSpec(_Model):
@@ -157,10 +167,10 @@ class StateSpec(_Model):
     on_max_no_match: str | None = None
     on_max_no_input: str | None = None
     on_error: str | None = None
-    max_no_match: int | None = Field(default=None, ge=1)
-    max_no_input: int | None = Field(default=None, ge=1)
+    max_no_match: int | None = Field(default=None, ge=1, le=_MAX_COUNT)
+    max_no_input: int | None = Field(default=None, ge=1, le=_MAX_COUNT)
     action: str | None = None
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, le=_MAX_SECONDS)
     outcome: str | None = None
     transitions: list[TransitionSpec] = Field(default_factory=list)
     voice: VoiceSpec = Field(default_factory=VoiceSpec)
@@ -168,21 +178,24 @@ class StateSpec(_Model):
     @field_validator("action")
     @classmethod
     def _action_ref(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^[\w.]+:[A-Za-z_]\w*$", v):
-            raise ValueError("expected 'module:function', e.g. 'my_actions:book'")
+        if v is not None and not _ACTION_REF.fullmatch(v):
+            raise ValueError(
+                "expected 'module:function' with a dotted module name and a public function,"
+                " e.g. 'my_actions:book'"
+            )
         return v
 
 
 class LimitsSpec(_Model):
     """Flow-wide limits; states may override the no-match and no-input ones."""
 
-    max_no_match: int = Field(default=3, ge=1)
-    max_no_input: int = Field(default=3, ge=1)
-    max_turns: int = Field(default=60, ge=1)
-    max_confirm_rejections: int = Field(default=3, ge=1)
-    max_utterance_chars: int = Field(default=400, ge=10)
-    action_timeout: float = Field(default=5.0, gt=0)
-    no_input_timeout: float = Field(default=6.0, gt=0)
+    max_no_match: int = Field(default=3, ge=1, le=_MAX_COUNT)
+    max_no_input: int = Field(default=3, ge=1, le=_MAX_COUNT)
+    max_turns: int = Field(default=60, ge=1, le=1_000_000)
+    max_confirm_rejections: int = Field(default=3, ge=1, le=_MAX_COUNT)
+    max_utterance_chars: int = Field(default=400, ge=10, le=100_000)
+    action_timeout: float = Field(default=5.0, gt=0, le=_MAX_SECONDS)
+    no_input_timeout: float = Field(default=6.0, gt=0, le=_MAX_SECONDS)
     on_max_no_match: str | None = None
     on_max_no_input: str | None = None
     on_max_turns: str | None = None

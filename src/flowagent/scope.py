@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
 from flowagent.fakes import FakeAction
-from flowagent.render import Template, compile_template, say_options, say_value
+from flowagent.render import Template, compile_template, say_options, say_value, speakable
 from flowagent.slotfill import FillResult, fill_slots
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
@@ -91,7 +91,7 @@ class TurnScope:
             if name in flow.spec.vars:
                 return str(flow.spec.vars[name])
             if name.startswith("result."):
-                return str(ctx.results.get(name[7:], ""))
+                return speakable(str(ctx.results.get(name[7:], "")))
             return ""
 
         return template.render(lookup)

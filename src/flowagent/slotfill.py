@@ -65,7 +65,11 @@ def fill_slots(
     """Extract, validate and store slot values; see the module docstring."""
     result = FillResult()
     correcting = overwrite or is_correction(text)
-    masked = text
+    # Two masks: `masked` hides every span a typed extractor recognised, so the same words
+    # are never read as two values; `used` hides only values the flow took (filled, the
+    # same again, a question or problem about them), so a refused value ("RAV4": 4 is no
+    # model year) never blanks words out of a free-text answer.
+    masked = used = text
     ordered = sorted(candidates, key=lambda n: -flow.slots[n].priority)
     for name in ordered:
         info = flow.slots[name]
@@ -80,7 +84,7 @@ def fill_slots(
             expected=is_expected,
             options=options,
         )
-        found = _extract(info, masked, ex_ctx)
+        found = _extract(info, used if "text" in info.types else masked, ex_ctx)
         if found is None or found.negated:
             continue
         if found.value is None:
@@ -91,16 +95,17 @@ def fill_slots(
             ):
                 result.clarify = (name, found.candidates)
                 result.marks.append(f"clarify:{name}")
-                masked = _mask(masked, found)
+                masked, used = _mask(masked, found), _mask(used, found)
             elif found.problem and is_expected:
                 result.problems.append((name, render(info.problem_message(found.problem), {})))
                 result.marks.append(f"problem:{name}.{found.problem}")
-                masked = _mask(masked, found)
+                masked, used = _mask(masked, found), _mask(used, found)
             continue
         masked = _mask(masked, found)
         previous = ctx.slots.get(name)
         if previous == found.value:
             result.unchanged.append(name)
+            used = _mask(used, found)
             continue
         if previous is not None and not (is_expected or correcting):
             continue  # a stray mention must not silently replace a confirmed value
@@ -112,6 +117,7 @@ def fill_slots(
             if ctx.clarify and ctx.clarify.get("slot") == name:
                 ctx.clarify = None  # answered, then refused: a new question starts afresh
             continue
+        used = _mask(used, found)
         ctx.slots[name] = found.value
         ctx.counters.no_match.pop(name, None)
         result.filled.append(name)
@@ -131,9 +137,13 @@ def validate(
         check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
         try:
             failed = rule.validator.fn(check)
-        except Exception:  # a buggy user validator must not end the call
+        except (Exception, SystemExit):  # a buggy rule must neither end the call nor pass all
             log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
-            failed = None
+            # Fail closed: a value no rule could check is refused. The rule's own message
+            # is used unless it needs variables only a working check provides.
+            if rule.validator.provides & set(rule.message.names):
+                return rule.name, render(flow.messages["no_match"][0], {})
+            return rule.name, render(rule.message, {})
         if failed is not None:
             return rule.name, render(rule.message, failed)
     return None

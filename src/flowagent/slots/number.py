@@ -18,6 +18,7 @@ _DIGITS = re.compile(
 _WORD = re.compile(r"[A-Za-z]+")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
 _EXTRA = {"dozen": 12, "couple": 2, "pair": 2}
+_MAX_RUN = 16
 
 
 @register("number")
@@ -42,7 +43,11 @@ class NumberExtractor(Extractor):
                 i += 1
                 continue
             j = i
-            while j < len(words) and words[j].group(0).lower() in _NUMBER_WORDS:
+            # A spoken number is a few words ("nine hundred and ninety nine thousand ...");
+            # capping the run keeps a long run of "a a a …" linear, not quadratic.
+            while (
+                j < len(words) and j - i < _MAX_RUN and words[j].group(0).lower() in _NUMBER_WORDS
+            ):
                 j += 1
             run = [w.group(0).lower() for w in words[i:j]]
             while run and run[-1] in ("and", "a"):

@@ -17,4 +17,6 @@ class TextExtractor(Extractor):
             return []
         stripped = text.strip()
         start = text.find(stripped)
-        return [Extraction(stripped, start, start + len(stripped))] if stripped else []
+        # Words other slots took are blanked out of `text`: close the gaps they leave.
+        value = " ".join(stripped.split())
+        return [Extraction(value, start, start + len(stripped))] if value else []

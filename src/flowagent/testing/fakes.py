@@ -49,7 +49,8 @@ def result_keys(flow: Flow) -> list[str]:
 def stand_in(flow: Flow) -> FakeAction:
     """A generated stand-in: succeeds at once, returning `<key>` for every result key the
     flow's texts read."""
-    return FakeAction(returns={key: f"<{key}>" for key in result_keys(flow)})
+    # Square brackets: replies are plain text for speech, and "<key>" reads as markup.
+    return FakeAction(returns={key: f"[{key}]" for key in result_keys(flow)})
 
 
 def action_states(flow: Flow) -> dict[str, str]:
