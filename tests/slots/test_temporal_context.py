@@ -6,6 +6,7 @@ Mon–Sat 08:00–20:00."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
@@ -351,3 +352,14 @@ def test_the_one_after_a_weekday_is_a_week_later(text: str) -> None:
 
 def test_a_little_after_an_hour_is_that_hour() -> None:
     assert slots.extract("time", "a little after 1", now=MONDAY, hours=HOURS) == "13:00"
+
+
+@pytest.mark.parametrize("unit", ["3 or ", "friday, ", "today at 3 or ", "3 or 4pm "])
+@pytest.mark.parametrize("kind", ["date", "time", "datetime"])
+def test_long_chains_of_alternatives_are_read_in_linear_time(kind: str, unit: str) -> None:
+    """Alternatives join every reading to its neighbours; 60,000 characters of them must not
+    cost quadratic time (bound as in tests/slots/test_linear.py)."""
+    text = (unit * (60_000 // len(unit) + 1))[:60_000]
+    started = time.process_time()
+    _found(kind, text)
+    assert time.process_time() - started < 2.0

@@ -8,6 +8,7 @@ pair up as said: "today at 3 or tomorrow at 4" gives those two date-times, not f
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
@@ -50,6 +51,13 @@ def _pairs(r: DateReading, t: TimeReading) -> tuple[str, ...]:
     return tuple(f"{d.isoformat()}T{c}" for d in _days(r) for c in _clocks(t))
 
 
+def _nearest(plain: list[TimeReading], starts: list[int], r: DateReading) -> TimeReading:
+    """The time said nearest the date (times in order; the one just before or after it)."""
+    k = bisect_left(starts, r.start)
+    near = plain[max(0, k - 1) : k + 1]
+    return min(near, key=lambda t: min(abs(t.start - r.end), abs(r.start - t.end)))
+
+
 @register("datetime")
 class DateTimeExtractor(Extractor):
     """Pairs each date with the nearest time; see the module docstring."""
@@ -66,10 +74,11 @@ class DateTimeExtractor(Extractor):
                     Extraction(t.moment.strftime("%Y-%m-%dT%H:%M"), t.start, t.end, rule=t.rule)
                 )
         plain = [t for t in times if t.moment is None]
+        starts = [t.start for t in plain]
         for r in found.dates:
             if not _days(r) or not plain:
                 continue
-            t = min(plain, key=lambda t: min(abs(t.start - r.end), abs(r.start - t.end)))
+            t = _nearest(plain, starts, r)
             start, end = min(r.start, t.start), max(r.end, t.end)
             rule = f"{r.match.rule},{t.rule}"
             values = _pairs(r, t)

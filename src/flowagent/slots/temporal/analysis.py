@@ -98,7 +98,7 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
         readings = moment_readings(toks, times, ctx)
     else:
         readings = time_readings(toks, times, parts, dates, ctx, time_expected, text)
-    time_spans = [(tm.start, tm.end) for tm in times]
+    time_spans = {tm.start: tm.end for tm in times}
     date_readings: list[DateReading] = []
     for match, members in group_dates(toks, dates, time_spans, cal):
         span = toks[match.start].start, toks[match.end - 1].end

@@ -166,23 +166,27 @@ def week_scope(t: list[Tok], dates: list[DateMatch], cal: Cal, weeks: list[int])
     is dropped and scopes the weekdays after it ("the week of the 7th, maybe Wednesday")."""
     if not weeks:
         return dates
-    scopes = _week_scopes(t, dates, weeks)
+    scopes = _week_scopes(t, weeks)
     named = _weeks_of(t, dates, weeks, cal)
     if named:
         scopes = sorted(scopes + [(s, e, shift) for s, e, shift, _ in named], key=lambda x: x[1])
-        dates = [d for d in dates if all(d is not m for *_, m in named)]
+        dropped = {id(m) for *_, m in named}
+        dates = [d for d in dates if id(d) not in dropped]
     if not scopes:
         return dates
+    # One pass in order: the last week said before each weekday, unless another day was
+    # said after that week ("next week I'm away, the 3rd works, Friday?": not scoped).
+    k, current, other_day = 0, None, -1
     for d in dates:
+        while k < len(scopes) and scopes[k][1] <= d.start:
+            current, k = scopes[k], k + 1
+        if d.rule not in WEEKDAY_RULES:
+            other_day = d.end
         if d.rule != "upcoming-weekday" or d.value is None or t[d.start].kind != "wd":
             continue
-        before = [s for s in scopes if s[1] <= d.start]
-        if not before:
-            continue
-        end, shift = before[-1][1], before[-1][2]
-        if any(o.start >= end and o.end <= d.start and o.rule not in WEEKDAY_RULES for o in dates):
-            continue  # another day said between: the week was about that one
-        d.value = monday(cal.today, shift) + timedelta(days=d.value.weekday())
+        if current is None or other_day > current[1]:
+            continue  # no week said before it, or another day said between
+        d.value = monday(cal.today, current[2]) + timedelta(days=d.value.weekday())
         d.rule = "weekday-of-week"
     return dates
 
@@ -192,18 +196,17 @@ def _weeks_of(
 ) -> list[tuple[int, int, int, DateMatch]]:
     """(start, end, weeks from this one, the date) of each "week of <date>"."""
     found = []
+    starting = {d.start: d for d in dates}
     for k in weeks:
         if k + 1 < len(t) and t[k + 1].low == "of":
-            m = next((d for d in dates if d.start == k + 2 and d.value is not None), None)
+            m = starting.get(k + 2)
             if m is not None and m.value is not None:
                 shift = (monday(m.value) - monday(cal.today)).days // 7
                 found.append((k, m.end, shift, m))
     return found
 
 
-def _week_scopes(
-    t: list[Tok], dates: list[DateMatch], weeks: list[int]
-) -> list[tuple[int, int, int]]:
+def _week_scopes(t: list[Tok], weeks: list[int]) -> list[tuple[int, int, int]]:
     """(start, end, weeks from this one) of each week said outside a date reading: "next
     week", "this week", "the following week", "the week after next"."""
     found: list[tuple[int, int, int]] = []
@@ -219,8 +222,8 @@ def _week_scopes(
         if k + 2 < len(t) and t[k + 1].val == "after" and t[k + 2].val == "next":
             start = k - 1 if prev.val == "the" else k
             end, shift = k + 3, 2
-        if start < 0 or any(d.start <= start < d.end for d in dates):
-            continue
+        if start < 0:
+            continue  # ("week" tokens inside a date reading are not in `weeks`)
         if _ruled_out(t, start):
             continue
         found.append((start, end, shift))

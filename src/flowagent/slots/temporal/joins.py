@@ -15,7 +15,7 @@ wins as before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from flowagent.slots.calendar_rules import safe_date
@@ -56,14 +56,14 @@ def link(
     t: Sequence[Tok],
     a: tuple[int, int],
     b: tuple[int, int],
-    other: Sequence[tuple[int, int]],
+    other: Mapping[int, int],
     spans: bool = True,
 ) -> str | None:
     """How the readings at tokens `a` and `b` ((start, end), in order) are joined:
-    `ALTERNATIVE`, `CORRECTION`, `RANGE` or None. `other`: token spans of the other type's
-    readings, skipped ("today at 3 or tomorrow"). `spans`: "from A to B" is a range (times);
-    for dates it is a stay or a rental — two values, not a choice — and only "between A and
-    B" offers a range."""
+    `ALTERNATIVE`, `CORRECTION`, `RANGE` or None. `other`: the other type's readings, start
+    token → end token, skipped ("today at 3 or tomorrow"). `spans`: "from A to B" is a range
+    (times); for dates it is a stay or a rental — two values, not a choice — and only "between
+    A and B" offers a range."""
     a_start, a_end = a
     b_start, b_end = b
     if b_start <= a_end:
@@ -72,9 +72,9 @@ def link(
     punct: list[str] = []
     j = a_end
     while j < b_start:
-        inside = next((e for s, e in other if s <= j < e), None)
-        if inside is not None:
-            j = inside
+        skip_to = other.get(j)
+        if skip_to is not None:
+            j = skip_to
             continue
         tok = t[j]
         if tok.kind == "p":
@@ -152,7 +152,7 @@ _IN_A_WEEK = frozenset({"next-week", "weekday-of-week", "weekday-after-next", "w
 
 
 def group_dates(
-    t: Sequence[Tok], dates: list[DateMatch], other: Sequence[tuple[int, int]], cal: Cal
+    t: Sequence[Tok], dates: list[DateMatch], other: Mapping[int, int], cal: Cal
 ) -> list[tuple[DateMatch, tuple[DateMatch, ...]]]:
     """Dates as the caller meant them: a correction replaces the date before it; dates
     offered as alternatives become one match with candidates (rule `alternatives`) and their
@@ -181,11 +181,9 @@ def group_dates(
             out.append((chain[0], ()))
             continue
         _share_month_and_week(chain, cal)
-        values: list[date] = []
-        for m in chain:
-            for v in (m.value,) if m.value is not None else m.candidates:
-                if v not in values:
-                    values.append(v)
+        values = list(
+            dict.fromkeys(v for m in chain for v in ((m.value,) if m.value else m.candidates))
+        )
         start, end = chain[0].start, chain[-1].end
         if not values:
             out.append((chain[-1], ()))
@@ -229,22 +227,46 @@ def _ascending(a: DateMatch, b: DateMatch, cal: Cal) -> None:
 
 def _share_month_and_week(chain: list[DateMatch], cal: Cal) -> None:
     """ "March 3rd or 4th" → March 4th; "next Tuesday or Wednesday" → next week's Wednesday."""
+    with_month = _nearest(chain, _WITH_MONTH)
+    in_a_week = _nearest(chain, _IN_A_WEEK)
     for i, m in enumerate(chain):
         if m.value is None:
             continue
         if m.rule in _BARE_DAY:
-            ref = _nearest(chain, i, _WITH_MONTH)
+            ref = with_month[i]
             if ref is not None and ref.value is not None:
                 m.value = safe_date(ref.value.year, ref.value.month, m.value.day) or m.value
                 m.rule = ref.rule
         elif m.rule == "upcoming-weekday":
-            ref = _nearest(chain, i, _IN_A_WEEK)
+            ref = in_a_week[i]
             if ref is not None and ref.value is not None:
                 week_start = ref.value - timedelta(days=ref.value.weekday())
                 m.value = week_start + timedelta(days=m.value.weekday())
                 m.rule = "weekday-of-week"
 
 
-def _nearest(chain: list[DateMatch], i: int, rules: frozenset[str]) -> DateMatch | None:
-    found = [(abs(j - i), m) for j, m in enumerate(chain) if m.rule in rules and j != i]
-    return min(found, key=lambda p: p[0])[1] if found else None
+def _nearest(chain: list[DateMatch], rules: frozenset[str]) -> list[DateMatch | None]:
+    """For each member, the nearest other member read by one of `rules` (two passes)."""
+    n = len(chain)
+    left: list[int] = [-1] * n
+    right: list[int] = [-1] * n
+    seen = -1
+    for i in range(n):
+        left[i] = seen
+        if chain[i].rule in rules:
+            seen = i
+    seen = -1
+    for i in range(n - 1, -1, -1):
+        right[i] = seen
+        if chain[i].rule in rules:
+            seen = i
+    out: list[DateMatch | None] = []
+    for i in range(n):
+        a, b = left[i], right[i]
+        if a < 0 and b < 0:
+            out.append(None)
+        elif b < 0 or (a >= 0 and i - a <= b - i):
+            out.append(chain[a])
+        else:
+            out.append(chain[b])
+    return out

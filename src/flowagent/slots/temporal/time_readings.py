@@ -16,6 +16,7 @@ pm ... I have something else at 2") is dropped: the certain time is the answer.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -88,7 +89,7 @@ def time_readings(
         return moments
     links: list[str | None] = []
     if len(entries) > 1:
-        spans = [(d.start, d.end) for d in dates]
+        spans = {d.start: d.end for d in dates}
         links = [
             link(toks, (a.tm.start, a.tm.end), (b.tm.start, b.tm.end), spans)
             for a, b in pairwise(entries)
@@ -190,7 +191,7 @@ def _join(
                 lone_cued.append(len(out))
             out.append(reading)
             continue
-        _share_meridiem(chain, toks, dates)
+        _share_meridiem(chain, dates)
         members = [_reading(toks, e, ctx) for e in chain]
         _nearest_reading(members)
         out.append(_alternatives(tuple(members)))
@@ -212,32 +213,53 @@ def _inherit(new: _Entry, old: _Entry) -> _Entry:
     return new
 
 
-def _share_meridiem(chain: list[_Entry], toks: list[Tok], dates: Sequence[DateMatch]) -> None:
+def _share_meridiem(chain: list[_Entry], dates: Sequence[DateMatch]) -> None:
     """ "3 or 4pm", "10 or 11 am", "in the evening, 7 or 8": a meridiem or part of day said
     with one alternative applies to the others said beside it (no date between) without one,
-    when the times stay in the order said ("10 or 1pm" is not 10 PM)."""
+    when the times stay in the order said ("10 or 1pm" is not 10 PM). The nearest member that
+    says one, after first, then before (two passes over the chain)."""
+    n = len(chain)
+    date_starts = sorted(d.start for d in dates)
+    right: list[int] = [-1] * n
+    seen = -1
+    for k in range(n - 1, -1, -1):
+        right[k] = seen
+        if _says_when(chain[k]):
+            seen = k
+    left_seen = -1
     for k, e in enumerate(chain):
-        if e.tm.mer is not None or e.tm.part is not None or e.part is not None or e.tm.fixed:
-            continue
-        for other in chain[k + 1 :] + chain[:k][::-1]:
-            if _between(toks, e, other, dates):
-                continue
-            part = other.tm.part or other.part
-            if part is not None:
-                e.part = part
+        said = _says_when(e)
+        if not said and not e.tm.fixed:
+            for other in (right[k], left_seen):
+                if other < 0 or _between(e.tm.start, chain[other].tm.start, date_starts):
+                    continue
+                _take_from(e, chain[other])
                 break
-            if other.tm.mer is not None:
-                shared = replace(e.tm, mer=other.tm.mer)
-                said_first = e.tm.start < other.tm.start
-                h, h_other = _hour24(shared), _hour24(other.tm)
-                if (h <= h_other) == said_first:
-                    e.tm = shared
-                break
+        if said:
+            left_seen = k
 
 
-def _between(toks: list[Tok], a: _Entry, b: _Entry, dates: Sequence[DateMatch]) -> bool:
-    lo, hi = sorted((a.tm.start, b.tm.start))
-    return any(lo < d.start < hi for d in dates)
+def _says_when(e: _Entry) -> bool:
+    return e.tm.mer is not None or e.tm.part is not None or e.part is not None
+
+
+def _take_from(e: _Entry, other: _Entry) -> None:
+    part = other.tm.part or other.part
+    if part is not None:
+        e.part = part
+        return
+    if other.tm.mer is not None:
+        shared = replace(e.tm, mer=other.tm.mer)
+        said_first = e.tm.start < other.tm.start
+        if (_hour24(shared) <= _hour24(other.tm)) == said_first:
+            e.tm = shared
+
+
+def _between(a: int, b: int, date_starts: list[int]) -> bool:
+    """A date said between token `a` and token `b`."""
+    lo, hi = min(a, b), max(a, b)
+    k = bisect_right(date_starts, lo)
+    return k < len(date_starts) and date_starts[k] < hi
 
 
 def _hour24(tm: TimeMatch) -> float:
@@ -246,15 +268,24 @@ def _hour24(tm: TimeMatch) -> float:
 
 
 def _nearest_reading(members: list[TimeReading]) -> None:
-    """An alternative still open between AM and PM takes the reading nearest a settled one:
-    "11am or 1" is 1 PM."""
-    settled = [m.value for m in members if m.value is not None]
-    if not settled:
-        return
-    for m in members:
+    """An alternative still open between AM and PM takes the reading nearest the settled one
+    said closest to it: "11am or 1" is 1 PM."""
+    n = len(members)
+    right: list[str | None] = [None] * n
+    seen: str | None = None
+    for k in range(n - 1, -1, -1):
+        right[k] = seen
+        if members[k].value is not None:
+            seen = members[k].value
+    seen = None
+    for k, m in enumerate(members):
         if m.value is None and len(m.candidates) == 2:
-            m.value = min(m.candidates, key=lambda c: min(_gap(c, s) for s in settled))
-            m.candidates = ()
+            near = [v for v in (seen, right[k]) if v is not None]
+            if near:
+                m.value = min(m.candidates, key=lambda c: min(_gap(c, s) for s in near))
+                m.candidates = ()
+        elif m.value is not None:
+            seen = m.value
 
 
 def _gap(a: str, b: str) -> int:
@@ -262,11 +293,9 @@ def _gap(a: str, b: str) -> int:
 
 
 def _alternatives(members: tuple[TimeReading, ...]) -> TimeReading:
-    values: list[str] = []
-    for m in members:
-        for v in (m.value,) if m.value is not None else m.candidates:
-            if v not in values:
-                values.append(v)
+    values = list(
+        dict.fromkeys(v for m in members for v in ((m.value,) if m.value else m.candidates))
+    )
     start, end = members[0].start, members[-1].end
     if len(values) == 1:
         return TimeReading(values[0], (), members[0].rule, start, end, members=members)
