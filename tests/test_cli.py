@@ -209,7 +209,7 @@ def test_check_gives_the_same_detail_as_run_for_a_broken_flow(tmp_path: Path) ->
     checked = flowagent("check", str(bad)).stdout.splitlines()[0]
     assert (
         ran
-        == f"{bad}:103:5: error: states.COLLECT_INFO.nxet: unknown key 'nxet' (hint: did you mean 'next'?)"
+        == f"{bad}:123:5: error: states.COLLECT_INFO.nxet: unknown key 'nxet' (hint: did you mean 'next'?)"
     )
     assert checked == ran.replace("error: ", "error: [load] ", 1)
 
@@ -218,7 +218,7 @@ def test_check_explains_termination_only_when_verbose() -> None:
     short = flowagent("check", str(APPOINTMENT)).stdout.splitlines()
     assert short == [
         "termination: every conversation ends within 40 caller turns"
-        " (limits.max_turns; 3 cycles only it bounds: -v explains)",
+        " (limits.max_turns; 4 cycles only it bounds: -v explains)",
         f"{APPOINTMENT}: ok — 0 error(s), 0 warning(s)",
     ]
     verbose = flowagent("check", "-v", str(APPOINTMENT)).stdout

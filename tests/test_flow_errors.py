@@ -48,6 +48,13 @@ def test_a_good_tiny_flow_loads(tmp_path: Path) -> None:
     assert flow.name == "tiny"
 
 
+@pytest.mark.parametrize("version", ["1", '"1"', '"2.0"'])
+def test_an_informational_version_loads_quoted_or_not(tmp_path: Path, version: str) -> None:
+    """`version` is informational: a quoted version is not a load error."""
+    flow = load(tmp_path, f"version: {version}\n" + GOOD)
+    assert flow.name == "tiny"
+
+
 def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     err = error_for(tmp_path, GOOD.replace("slots: [name]", "slots: [name"))
     assert err.file is not None and err.file.endswith("flow.yaml")

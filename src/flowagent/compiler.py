@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from flowagent.actions import ActionFn, ActionPolicy, resolve_action
+from flowagent.answers import AnswerBook
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
 from flowagent.loader import Loc, LocatedDocument, format_loc
 from flowagent.machine import Edge, FlowMachine, Guard
+from flowagent.nonspeech import Markers
 from flowagent.render import Template, compile_template, guess_type
 from flowagent.schema import ChoiceSpec, CommandSpec, ConditionSpec, FlowSpec, StateSpec
 from flowagent.slots import opening_hours
@@ -118,6 +120,8 @@ class CompiledFlow:
     slot_mentions: dict[str, re.Pattern[str]]
     fallback: str | None
     action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
+    answers: AnswerBook = field(default_factory=lambda: AnswerBook({}))
+    markers: Markers = field(default_factory=Markers)
 
     def slot_labels(self) -> str:
         names = [n.replace("_", " ") for n in self.collectable_slots]
@@ -213,6 +217,12 @@ def compile_flow(
                 )
         return parsed
 
+    for name, answer in spec.answers.items():
+        state_ref(("answers", name, "to"), answer.to)
+        template(("answers", name, "say"), answer.say)
+        if not (answer.phrases or answer.keywords):
+            problems.add(("answers", name), "an answer needs 'phrases' or 'keywords'")
+
     slots: dict[str, SlotInfo] = {}
     for name, s in spec.slots.items():
         loc: Loc = ("slots", name)
@@ -251,6 +261,8 @@ def compile_flow(
         options = dict(s.options)
         if choices:
             options["choices"] = choices
+        if "text" in s.types:  # lead-ins that name the slot are trimmed ("my address is")
+            options["_slot_words"] = [name.replace("_", " "), *s.aliases]
         slots[name] = SlotInfo(
             name=name,
             spec=s,
@@ -329,7 +341,9 @@ def compile_flow(
     messages: dict[str, list[Template]] = {}
     for key, value in spec.messages.model_dump().items():
         texts = value if isinstance(value, list) else [value]
-        extra = frozenset({"options"}) if key == "clarify" else frozenset()
+        extra = frozenset(
+            {"options"} if key == "clarify" else {"value"} if key == "corrected" else ()
+        )
         messages[key] = [template(("messages", key), t, extra) for t in texts] or [
             compile_template("")
         ]
@@ -362,6 +376,8 @@ def compile_flow(
         },
         fallback=fallback,
         action_refs={n: st.action for n, st in spec.states.items() if st.action},
+        answers=AnswerBook(spec.answers),
+        markers=Markers.from_spec(spec.input.markers, spec.input.default_markers),
     )
 
 
@@ -441,6 +457,9 @@ def _edges(spec: FlowSpec, states: dict[str, StateInfo], fallback: str | None) -
             target = spec.commands.get(command)
             if target is not None and target.enabled and target.to:
                 edges.append(Edge(name, command, target.to, None, command))
+        for answer_name, answer in spec.answers.items():
+            if answer.to:
+                edges.append(Edge(name, f"answer:{answer_name}", answer.to, None, answer_name))
         restart = spec.commands.get("start_over")
         if restart is None or restart.enabled:
             edges.append(

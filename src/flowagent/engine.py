@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from flowagent.answers import handle_question
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
 from flowagent.observe import EventSink, store_event, turn_events
 from flowagent.scope import TurnScope
@@ -32,6 +33,7 @@ from flowagent.slots.base import SlotValue
 from flowagent.snapshot import validate_snapshot
 from flowagent.store.writer import ConversationWriter, StoreResult
 from flowagent.turn import Turn
+from flowagent.wording import compose
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
@@ -45,6 +47,10 @@ log = logging.getLogger("flowagent.engine")
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ud800-\udfff]"
 )
+
+
+# Events that move a conversation forward (a slot filled is progress too).
+_PROGRESS = frozenset({"next", "complete", "yes", "change", "success"})
 
 
 def clean_text(text: str, limit: int) -> str:
@@ -305,7 +311,10 @@ class Conversation:
 
     def _dispatch(self, scope: TurnScope, text: str) -> None:
         ctx = self._ctx
-        if not text:
+        text, marker = self._flow.markers.remove(text)
+        if marker is not None:
+            scope.marks.append(f"marker:{marker}")
+        if not text and marker != "no_match":
             scope.no_input()
             return
         ctx.counters.no_input = 0
@@ -313,11 +322,17 @@ class Conversation:
             attempt = ctx.counters.no_match.get(self._key(), 0) + 1
             scope.no_match(self._key(), scope.message("too_long", attempt))
             return
-        command = self._flow.commands.match(text)
+        command = self._flow.commands.match(text) if text else None
         if command is not None:
             scope.command(command)
             return
-        scope.behaviour.handle(scope, text)
+        if marker == "no_match":  # words were lost ("[inaudible]"): what is left is unsure
+            scope.no_match(self._key(), None)
+            return
+        if not handle_question(scope, text):
+            scope.behaviour.handle(scope, text)
+        if scope.filled or any(e in _PROGRESS for _, e, _ in scope.path):
+            ctx.counters.unanswered = 0  # deflections count until the conversation moves on
 
     def _guarded(self, scope: TurnScope, step: Any) -> None:
         try:
@@ -342,7 +357,7 @@ class Conversation:
     def _finish(self, scope: TurnScope, user: str | None) -> Turn:
         """Close the turn: the reply into the history, the `Turn` built. Not yet saved."""
         ctx = self._ctx
-        reply = " ".join(scope.parts)
+        reply = compose(scope.parts)
         if reply:
             ctx.last_reply = reply
         ctx.history.append(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))
@@ -450,7 +465,9 @@ class Conversation:
             event=event,
             path=path,
             interruptible=state.voice.interruptible and interruptible,
-            no_input_timeout=state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
+            no_input_timeout=flow.spec.limits.piece_timeout
+            if ctx.pending is not None
+            else state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
             hold=hold,
             marks=marks,
         )

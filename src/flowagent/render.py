@@ -154,7 +154,11 @@ def _join(items: list[str]) -> str:
 
 def say_phone(value: str) -> str:
     """'+15551234567' → '5 5 5, 1 2 3, 4 5 6 7': digit by digit in groups, as people read
-    numbers aloud (a TTS would otherwise say 'five hundred fifty-five')."""
+    numbers aloud (a TTS would otherwise say 'five hundred fifty-five'); an extension
+    ('+15551234567;ext=136') is read after it: '…, extension 1 3 6'."""
+    value, _, ext = value.partition(";ext=")
+    if ext:
+        return f"{say_phone(value)}, extension {' '.join(ext)}"
     digits = re.sub(r"\D", "", value)
     if value.startswith("+1") and len(digits) == 11:
         digits = digits[1:]
@@ -178,6 +182,29 @@ def say_number(value: object) -> str:
 
 def say_bool(value: object) -> str:
     return "yes" if value else "no"
+
+
+_SPOKEN_SYMBOLS = {".": "dot", "_": "underscore", "-": "dash", "+": "plus", "'": "apostrophe"}
+
+
+def spell_out(word: str) -> str:
+    """'dana.r' → 'D A N A dot R': letters as capitals (a TTS reads a lone capital as the
+    letter's name), digits as digits, symbols by name."""
+    out = [_SPOKEN_SYMBOLS.get(c, c.upper()) for c in word if not c.isspace()]
+    return " ".join(out)
+
+
+def say_spelled(slot_type: str, value: object) -> str:
+    """A value read back spelled: an email's local part letter by letter and its domain as
+    words ('D A N A dot R E Y E S at gmail dot com'); a name said, then spelled word by word
+    ('Dana Reyes, D A N A, R E Y E S'); anything else as `say_value`."""
+    text = speakable(str(value))
+    if slot_type == "email" and "@" in text:
+        local, _, domain = text.partition("@")
+        return f"{spell_out(local)} at {domain.replace('.', ' dot ')}"
+    if slot_type in ("name", "text"):
+        return f"{text}, " + ", ".join(spell_out(w) for w in text.split())
+    return say_value(slot_type, value)
 
 
 _TAG = re.compile(r"<[^<>]*>")

@@ -105,6 +105,15 @@ class SlotSpec(_Model):
         default_factory=dict, description="reprompt per extractor problem, e.g. phone_too_short"
     )
     options: dict[str, Any] = Field(default_factory=dict)
+    multi_turn: bool = Field(
+        default=False,
+        description="free text in several pieces, until a closing cue ('that's it') or a pause",
+    )
+    confirm: Literal["say", "spell"] | None = Field(
+        default=None,
+        description="read-back: 'spell' always spells the value, 'say' never; default: "
+        "spelled when the caller spelled it",
+    )
 
     @property
     def types(self) -> list[str]:
@@ -199,6 +208,42 @@ class LimitsSpec(_Model):
     on_max_no_match: str | None = None
     on_max_no_input: str | None = None
     on_max_turns: str | None = None
+    max_unanswered: int = Field(
+        default=3, ge=1, description="questions in a row the flow has no answer for"
+    )
+    max_pieces: int = Field(default=4, ge=1, description="turns one answer may be given over")
+    piece_timeout: float = Field(
+        default=2.5, gt=0, description="seconds of silence that end an answer given in pieces"
+    )
+
+
+class AnswerSpec(_Model):
+    """An answer to a question callers ask (hours, location, prices): in every listening
+    state, like a command; the current question is asked again afterwards (or `to:`)."""
+
+    phrases: list[str] = Field(
+        default_factory=list, description="example questions; their words, in any order"
+    )
+    keywords: list[str] = Field(
+        default_factory=list, description="topic words: a question with one of them matches"
+    )
+    say: str
+    to: str | None = None
+
+
+MarkerKind = Literal["silence", "no_match"]
+
+
+class InputSpec(_Model):
+    """How caller text is read before anything else: non-speech markers from STT."""
+
+    markers: dict[str, MarkerKind] = Field(
+        default_factory=dict,
+        description="extra non-speech markers ('<noise>') and what a turn of only them is",
+    )
+    default_markers: bool = Field(
+        default=True, description="the Whisper, Deepgram and LiveKit forms ([BLANK_AUDIO], ...)"
+    )
 
 
 class CommandSpec(_Model):
@@ -221,13 +266,19 @@ class MessagesSpec(_Model):
     changed: str = "Okay, I've updated that."
     action_error: str = "Sorry, something went wrong on my side."
     ended: str = "This call has ended."
+    unanswered: Messages = [
+        "Sorry, I can't answer that on this line.",
+        "I'm afraid I can't help with that here. Say \"a real person\" to talk to someone.",
+    ]
+    go_on: str = "Mm-hmm, go on."
+    corrected: str = "Okay, {{ value }} instead."
 
 
 class FlowSpec(_Model):
     """A whole flow file."""
 
     flow: str = Field(description="the flow's name")
-    version: int = 1
+    version: int | str = 1  # informational: authors write 1, "1" or "2.0"
     description: str | None = None
     start: str
     fallback: str | None = None
@@ -239,6 +290,8 @@ class FlowSpec(_Model):
     limits: LimitsSpec = Field(default_factory=LimitsSpec)
     messages: MessagesSpec = Field(default_factory=MessagesSpec)
     commands: dict[str, CommandSpec] = Field(default_factory=dict)
+    answers: dict[str, AnswerSpec] = Field(default_factory=dict)
+    input: InputSpec = Field(default_factory=InputSpec)
     slots: dict[Annotated[str, Field(pattern=_SLOT_NAME.pattern)], SlotSpec] = Field(
         default_factory=dict
     )

@@ -77,6 +77,66 @@ _COMMANDS = [
     "never mind, cancel",
 ]
 _DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+# How real callers talk besides answering (issue #11): questions, STT markers, fillers.
+_QUESTIONS = [
+    "what are your hours?",
+    "how much does it cost?",
+    "do you take insurance?",
+    "where are you located?",
+    "is there parking?",
+    "how long will it take?",
+    "why do you need that?",
+    "do you guys work weekends?",
+]
+_MARKERS = ["[BLANK_AUDIO]", "[Music]", "(silence)", "[inaudible]", "(coughs)", "<unk>", "♪"]
+_FILLERS = ["um, ", "uh ", "so, um, ", "okay so ", "let me see, it's "]
+_NATO = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+    "quebec",
+    "romeo",
+    "sierra",
+    "tango",
+    "uniform",
+    "victor",
+    "whiskey",
+    "x-ray",
+    "yankee",
+    "zulu",
+]
+
+
+def spell(word: str, rng: random.Random) -> str:
+    """A word spelled as callers spell it: letters, some "as in" words, "double" letters."""
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        c = word[i]
+        if not c.isalpha():
+            out.append({".": "dot", "_": "underscore", "-": "dash"}.get(c, c))
+        elif i + 1 < len(word) and word[i + 1] == c and rng.random() < 0.7:
+            out.append(f"double {c}")
+            i += 1
+        elif rng.random() < 0.15:
+            out.append(f"{c} as in {_NATO[ord(c.lower()) - 97]}")
+        else:
+            out.append(c)
+        i += 1
+    return (", " if rng.random() < 0.3 else " ").join(out)
 
 
 @dataclass(slots=True)
@@ -131,6 +191,10 @@ class Caller:
         self.mode = mode
         self.switch_at = rng.randint(0, 12)
         self.turn = 0
+        # Pieces still to say of an answer given over several turns, and the question
+        # they answer ("four one five" … "five five five" … "zero one two three").
+        self.queue: list[str] = []
+        self.queue_for: str | None = None
 
     def value_for(self, slot: str) -> str:
         info = self.flow.compiled.slots[slot]
@@ -153,13 +217,35 @@ class Caller:
         if kind == "phone":
             digits = "".join(r.choice("0123456789") for _ in range(r.choice([10, 10, 10, 7, 12])))
             digits = str(r.randint(2, 9)) + digits[1:]
+            groups = [digits[:3], digits[3:6], digits[6:]]
             if r.random() < 0.4:
-                return " ".join(_DIGITS[int(d)] for d in digits)
-            return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+                groups = [" ".join(_DIGITS[int(d)] for d in g) for g in groups]
+            if r.random() < 0.25 and self.queue_for is None:
+                self.queue = groups[1:]  # said in pieces, a pause after each group
+                self.queue_for = slot
+                return groups[0]
+            if r.random() < 0.1:
+                return f"{digits[3:6]} {digits[6:]}, area code {digits[:3]}"
+            if r.random() < 0.1:
+                return f"{' '.join(groups)} extension {r.randint(1, 999)}"
+            return " ".join(groups)
         if kind == "email":
-            return f"{r.choice(_NAMES).split()[0].lower()} at {r.choice(_DOMAINS)}"
+            local = r.choice(_NAMES).split()[0].lower()
+            if r.random() < 0.25:
+                if r.random() < 0.4 and self.queue_for is None:
+                    self.queue, self.queue_for = [f"at {r.choice(_DOMAINS)}"], slot
+                    return spell(local, r)
+                return f"{spell(local, r)} at {r.choice(_DOMAINS)}"
+            return f"{local} at {r.choice(_DOMAINS)}"
         if kind == "name":
-            return r.choice(["", "my name is ", "this is ", "it's "]) + r.choice(_NAMES)
+            name = r.choice(_NAMES)
+            if r.random() < 0.15:
+                return f"{name}, {spell(name.split()[-1].lower().replace(chr(39), ''), r)}"
+            if r.random() < 0.1 and " " in name and self.queue_for is None:
+                first, last = name.split(" ", 1)
+                self.queue, self.queue_for = [last], "_surname"
+                return f"my name is {first}"
+            return r.choice(["", "my name is ", "this is ", "it's "]) + name
         if kind == "choice":
             choices = info.options.get("choices", {})
             key = r.choice(list(choices)) if choices else "something"
@@ -171,11 +257,45 @@ class Caller:
             bounds = next((rule.params for rule in info.rules if rule.name == "range"), {})
             low, high = int(bounds.get("min", 0)), int(bounds.get("max", 30))
             return str(r.randint(low, high) if r.random() < 0.9 else r.randint(0, 3 * high + 1))
-        return r.choice(["nothing else", "please call before", "I have a bad knee"])
+        text = r.choice(
+            ["nothing else", "please call before", "I have a bad knee", "12 Oak Street"]
+        )
+        if info.spec.multi_turn and r.random() < 0.5 and self.queue_for is None:
+            self.queue, self.queue_for = (
+                [r.choice(["apartment 4", "second floor"]), "that's it"],
+                slot,
+            )
+        return text
+
+    def _noise(self, line: str) -> str:
+        """How STT and people dress up an answer: fillers, a marker beside it."""
+        r = self.rng
+        roll = r.random()
+        if roll < 0.08 and line.strip():
+            return r.choice(_FILLERS) + line
+        if roll < 0.11 and line.strip():
+            return f"{r.choice(_MARKERS)} {line}"
+        return line
 
     def say(self, expecting: str | None) -> str:
         r = self.rng
         self.turn += 1
+        if self.queue:
+            if self.queue_for in (expecting, "_surname"):
+                line = self.queue.pop(0)
+                if not self.queue:
+                    self.queue_for = None
+                return line
+            self.queue, self.queue_for = [], None
+        roll = r.random()
+        if roll < 0.04:
+            return r.choice(_QUESTIONS)
+        if roll < 0.07:
+            return r.choice(_MARKERS)
+        return self._noise(self._say(expecting))
+
+    def _say(self, expecting: str | None) -> str:
+        r = self.rng
         if self.mode != "normal" and self.turn > self.switch_at:
             return "" if self.mode == "flaky" else r.choice(_STALLS)
         slots = list(self.flow.compiled.collectable_slots)

@@ -34,6 +34,7 @@ class FillResult:
     unchanged: list[str] = field(default_factory=list)  # repeated with the same value
     marks: list[str] = field(default_factory=list)  # what happened, for coverage and logs
     clarified: bool = False  # set by the scope when it asked the clarification question
+    corrected: list[str] = field(default_factory=list)  # replaced while another was asked
 
 
 def _mask(text: str, ex: Extraction) -> str:
@@ -70,6 +71,9 @@ def fill_slots(
     # same again, a question or problem about them), so a refused value ("RAV4": 4 is no
     # model year) never blanks words out of a free-text answer.
     masked = used = text
+    # Free text asked for: a value another slot already holds, said again, leaves its words
+    # to the answer ("F-150" is the model asked for, not the make again).
+    text_asked = expected is not None and "text" in flow.slots[expected].types
     ordered = sorted(candidates, key=lambda n: -flow.slots[n].priority)
     for name in ordered:
         info = flow.slots[name]
@@ -101,15 +105,21 @@ def fill_slots(
                 result.marks.append(f"problem:{name}.{found.problem}")
                 masked, used = _mask(masked, found), _mask(used, found)
             continue
-        masked = _mask(masked, found)
         previous = ctx.slots.get(name)
-        if previous == found.value:
+        value = found.value
+        said_again = previous == value and not is_expected
+        if not (text_asked and said_again):
+            masked = _mask(masked, found)
+        if found.rule == "surname" and isinstance(previous, str) and " " not in previous:
+            value = f"{previous} {value}"  # "my last name is Whitfield" after "Dana"
+        elif previous == value:
             result.unchanged.append(name)
-            used = _mask(used, found)
+            if not (text_asked and said_again):
+                used = _mask(used, found)
             continue
-        if previous is not None and not (is_expected or correcting):
+        elif previous is not None and not (is_expected or correcting):
             continue  # a stray mention must not silently replace a confirmed value
-        failure = validate(flow, ctx, info, found.value, render)
+        failure = validate(flow, ctx, info, value, render)
         if failure is not None:
             rule, message = failure
             result.problems.append((name, message))
@@ -118,9 +128,16 @@ def fill_slots(
                 ctx.clarify = None  # answered, then refused: a new question starts afresh
             continue
         used = _mask(used, found)
-        ctx.slots[name] = found.value
+        ctx.slots[name] = value
         ctx.counters.no_match.pop(name, None)
         result.filled.append(name)
+        if previous is not None and not is_expected and not overwrite and found.rule != "surname":
+            result.corrected.append(name)
+        if found.rule == "spelled":
+            if name not in ctx.spelled:
+                ctx.spelled.append(name)
+        elif name in ctx.spelled:
+            ctx.spelled.remove(name)
         if found.rule:
             log.debug("slot resolved by rule", extra={"slot": name, "rule": found.rule})
     if result.filled and ctx.clarify and ctx.clarify.get("slot") in result.filled:

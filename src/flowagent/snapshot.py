@@ -52,11 +52,28 @@ class CountersModel(_Strict):
     total_no_match: Count = 0
     total_no_input: Count = 0
     confirm_rejections: Count = 0
+    unanswered: Count = 0
 
 
 class ClarifyModel(_Strict):
     slot: Name
     candidates: list[SlotValue] = Field(max_length=100)
+
+
+class PendingModel(_Strict):
+    """An answer being given in pieces (see `pieces`)."""
+
+    slot: Name
+    kind: Literal["digits", "spelling", "text"]
+    text: Text = ""
+    pieces: Count = 1
+
+
+class LastFilledModel(_Strict):
+    """A one-word name just filled, for a surname in the next turn."""
+
+    slot: Name
+    turn: Count
 
 
 class ContextModel(_Strict):
@@ -78,6 +95,9 @@ class ContextModel(_Strict):
     results: dict[Name, Any] = Field(default_factory=dict)
     last_reply: Text = ""
     last_question: Text = ""
+    pending: PendingModel | None = None
+    spelled: list[Name] = Field(default_factory=list, max_length=1000)
+    last_filled: LastFilledModel | None = None
 
 
 class SnapshotModel(_Strict):
@@ -127,6 +147,7 @@ def validate_snapshot(flow: CompiledFlow, data: Any) -> tuple[Context, int]:
             counters.total_no_match,
             counters.total_no_input,
             counters.confirm_rejections,
+            counters.unanswered,
         ),
         history=[
             HistoryEntry(h.role, h.text, h.state, h.at, h.event, h.interrupted) for h in ctx.history
@@ -141,6 +162,9 @@ def validate_snapshot(flow: CompiledFlow, data: Any) -> tuple[Context, int]:
         results=dict(ctx.results),
         last_reply=ctx.last_reply,
         last_question=ctx.last_question,
+        pending=ctx.pending.model_dump() if ctx.pending is not None else None,
+        spelled=list(ctx.spelled),
+        last_filled=ctx.last_filled.model_dump() if ctx.last_filled is not None else None,
     )
     return context, model.revision
 
@@ -162,5 +186,12 @@ def _against_flow(flow: CompiledFlow, ctx: ContextModel) -> None:
         refuse("expecting", f"{ctx.expecting!r} is not a slot of this flow")
     if ctx.clarify is not None and ctx.clarify.slot not in flow.slots:
         refuse("clarify.slot", f"slot {ctx.clarify.slot!r} is not in this flow")
+    if ctx.pending is not None and ctx.pending.slot not in flow.slots:
+        refuse("pending.slot", f"slot {ctx.pending.slot!r} is not in this flow")
+    for i, name in enumerate(ctx.spelled):
+        if name not in flow.slots:
+            refuse(f"spelled.{i}", f"slot {name!r} is not in this flow")
+    if ctx.last_filled is not None and ctx.last_filled.slot not in flow.slots:
+        refuse("last_filled.slot", f"slot {ctx.last_filled.slot!r} is not in this flow")
     if ctx.turns > flow.spec.limits.max_turns:
         refuse("turns", f"{ctx.turns} is past this flow's limit of {flow.spec.limits.max_turns}")

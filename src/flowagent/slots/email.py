@@ -7,10 +7,12 @@ yahoo dot co dot uk", "mary dash ann at mail dot com", with STT joining or split
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
+from flowagent.slots.spelling import SpelledRun, spell_runs
 from flowagent.slots.spoken import number_from_words
 
 # The look-behind starts a match only where a run of address characters starts: without it
@@ -143,8 +145,14 @@ class EmailExtractor(Extractor):
         ]
         if out:
             return out
+        # Spelled stretches, read once (linear): a spelled local part ("d a n a dot r e y e s
+        # at …") is read by the spelling grammar.
+        runs = spell_runs(text) if _AT.search(text) else []
+        ends = [r.end for r in runs]
         for at in _AT.finditer(text):
-            found = self._spoken(text, at, ctx)
+            i = bisect.bisect_right(ends, at.start()) - 1
+            spelled = runs[i] if i >= 0 and not text[ends[i] : at.start()].strip(" ,;") else None
+            found = self._spoken(text, at, ctx, spelled)
             if found is not None:
                 out.append(found)
         if not out:
@@ -153,7 +161,9 @@ class EmailExtractor(Extractor):
                 out.append(Extraction(value, m.start(), m.end(), rule="joined-at"))
         return out
 
-    def _spoken(self, text: str, at: re.Match[str], ctx: ExtractContext) -> Extraction | None:
+    def _spoken(
+        self, text: str, at: re.Match[str], ctx: ExtractContext, spelled: SpelledRun | None
+    ) -> Extraction | None:
         # Local part: words before "at", back to a stop word or punctuation. It is at most
         # 8 words, so only a window before "at" is read: reading everything before every
         # "at" of a long utterance is quadratic.
@@ -181,6 +191,9 @@ class EmailExtractor(Extractor):
             part.replace("-", "") if _DASHED_LETTERS.match(part) else part
             for part in local.split(".")
         )
+        rule = None
+        if spelled is not None and spelled.start <= start + 1:
+            local, start, rule = spelled.text.lower(), spelled.start, "spelled"
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
         domain_text = _DROPPED_DOT.sub(r"\1.", _SPACED_DOT.sub(".", _spoken_symbols(after)))
@@ -204,7 +217,7 @@ class EmailExtractor(Extractor):
             _LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])
         ):
             return Extraction(None, start, end, problem="email_invalid") if ctx.expected else None
-        return Extraction(f"{local}@{domain}", start, end)
+        return Extraction(f"{local}@{domain}", start, end, rule)
 
     @staticmethod
     def _span_in_original(after: str, converted_end: int) -> int:
