@@ -137,7 +137,8 @@ _VERBS = {
     "modify": r"modify(?:ing)?",
     "update": r"updat(?:e|ing)",
 }
-# Verbs that mean an existing booking without naming it: "can I reschedule?".
+# Verbs that mean an existing booking without naming it: "can I reschedule?" (and a request to
+# cancel, "I need to cancel", while nothing is booked on this call).
 _ALONE = ("reschedule", "postpone")
 _BOOKINGS = (
     "appointment",
@@ -189,6 +190,10 @@ class TaskMatcher:
             re.I,
         )
         alone_verbs = [_VERBS[k] for k in _ALONE if _VERBS[k] in verbs]
+        if _VERBS["cancel"] in verbs:  # "I need to cancel" before anything is booked here
+            alone_verbs.append(
+                r"(?:need|want|wanna|like|calling|trying|have|got|gotta)\s+to\s+cancel"
+            )
         alone = re.compile(rf"\b(?:{'|'.join(alone_verbs)})\b", re.I) if alone_verbs else None
         return cls(pattern, alone)
 

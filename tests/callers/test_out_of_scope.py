@@ -87,3 +87,15 @@ def test_a_task_a_choice_offers_is_in_scope() -> None:
 def test_a_verb_used_as_a_noun_in_a_choice_does_not_widen_scope() -> None:
     tasks = TaskMatcher.for_flow("Book a car service.", ["oil change", "brakes"])
     assert tasks.match("I want to change my appointment", collecting_started=False)
+
+
+def test_a_request_to_cancel_before_anything_is_booked_hands_off(
+    reference: flowagent.Flow,
+) -> None:
+    conv, _ = say(reference, "Hello, yes, I'd like to cancel")
+    assert conv.outcome == "handoff"
+
+
+def test_a_request_to_cancel_mid_booking_cancels_this_call(reference: flowagent.Flow) -> None:
+    conv, _ = say(reference, "a cleaning", "Omar Haddad", "I want to cancel")
+    assert conv.outcome == "cancelled"
