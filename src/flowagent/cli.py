@@ -16,7 +16,7 @@
 `test` and `simulate` never call the flow's real actions unless given `--live-actions`.
 
 Exit codes: 0 success, 1 the flow (or an input file) is broken or a test failed, 2 wrong
-usage, 3 an optional extra is not installed, 4 `run`'s input ended before the conversation
+usage (an output file that cannot be written too), 3 an optional extra is not installed, 4 `run`'s input ended before the conversation
 did, 130 interrupted.
 """
 
@@ -54,6 +54,16 @@ def _iso(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
         ) from None
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {value!r}")
+    return number
 
 
 def _allow_flag(parser: argparse.ArgumentParser) -> None:
@@ -194,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         "or an unended conversation.",
     )
     simulate.add_argument("flow")
-    simulate.add_argument("-n", "--conversations", type=int, default=1000)
+    simulate.add_argument("-n", "--conversations", type=_count, default=1000)
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--now", type=_iso, metavar="ISO")
     simulate.add_argument(
@@ -282,8 +292,7 @@ def _graph(args: argparse.Namespace) -> int:
 
     compiled = load_flow(args.flow, import_actions=False).compiled
     text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
-    _write(text, args.output)
-    return EXIT_OK
+    return _write(text, args.output, "the graph")
 
 
 def _test(args: argparse.Namespace) -> int:
@@ -323,11 +332,10 @@ def _test(args: argparse.Namespace) -> int:
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     errors = sum(o.error is not None for o in outcomes)
-    if args.junit:
-        Path(args.junit).write_text(junit_xml(outcomes), encoding="utf-8")
+    wrote = _write_file(args.junit, junit_xml(outcomes), "JUnit XML") if args.junit else True
     if args.json:
         if coverage is not None:
-            print(json.dumps({"coverage": coverage.summary()}, ensure_ascii=False))
+            print(json.dumps({"coverage": coverage.summary(relative=True)}, ensure_ascii=False))
     else:
         for note in _notes(outcomes):
             print(note)
@@ -337,6 +345,8 @@ def _test(args: argparse.Namespace) -> int:
         print(summary)
         if coverage is not None:
             print(coverage.format())
+    if not wrote:
+        return EXIT_USAGE
     return EXIT_FLOW if failed or errors else EXIT_OK
 
 
@@ -375,21 +385,45 @@ def _simulate(args: argparse.Namespace) -> int:
         live_actions=args.live_actions,
     )
     print(report.format())
+    if report.save_error:
+        print(f"flowagent: {report.save_error}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_FLOW if report.crashes or report.unended else EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
     from flowagent.jsonschema import flow_schema_json, flowtest_schema_json
 
-    _write(flowtest_schema_json() if args.tests else flow_schema_json(), args.output)
+    return _write(
+        flowtest_schema_json() if args.tests else flow_schema_json(), args.output, "the schema"
+    )
+
+
+def _write(text: str, output: str | None, what: str) -> int:
+    """`text` to the file `output` (or stdout): EXIT_OK, or EXIT_USAGE after one line saying
+    why the file cannot be written."""
+    if output:
+        return EXIT_OK if _write_file(output, text, what) else EXIT_USAGE
+    sys.stdout.write(text)
     return EXIT_OK
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+def _write_file(path: str, text: str, what: str) -> bool:
+    """Write `text` to `path`; on failure print one line (which file, why) and return False —
+    the command goes on to print its summary."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as err:
+        print(f"flowagent: cannot write {what} to {path}: {_why(err)}", file=sys.stderr)
+        return False
+    return True
+
+
+def _why(err: OSError) -> str:
+    reason = err.strerror or str(err)
+    if isinstance(err, FileNotFoundError):
+        reason += " (the directory must exist)"
+    return reason
 
 
 _TOOLS = {"check": _check, "graph": _graph, "test": _test, "simulate": _simulate, "schema": _schema}
@@ -441,7 +475,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.store and not args.conversation_id:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
     store = _open_checked_store(args.store, args.conversation_id) if args.store else None
-    sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
+    try:
+        sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
+    except OSError as err:
+        if store is not None:
+            store.close()
+        print(f"flowagent: cannot write the event log to {args.log}: {_why(err)}", file=sys.stderr)
+        return EXIT_USAGE
     source = _open_input(args.input)
     try:
         return run_script(

@@ -43,7 +43,8 @@ class CaseResult:
     name: str
     passed: bool
     failures: list[str] = field(default_factory=list)
-    dialogue: list[tuple[str, str]] = field(default_factory=list)  # (caller, agent)
+    # (caller, agent): the greeting's caller is None, a silence's "".
+    dialogue: list[tuple[str | None, str]] = field(default_factory=list)
     turns: int = 0  # caller turns said
     seconds: float = 0.0
     stand_ins: list[str] = field(default_factory=list)  # action states run as stand-ins
@@ -53,8 +54,8 @@ class CaseResult:
         """A readable diff: the dialogue up to the failing turn, then what differed."""
         lines = [f"FAILED {self.file} :: {self.name}"]
         for caller, agent in self.dialogue:
-            if caller:
-                lines.append(f"  caller: {caller if caller != '<silence>' else '(silence)'}")
+            if caller is not None:
+                lines.append(f"  caller: {caller or '(silence)'}")
             lines.append(f"  agent:  {agent}")
         lines += [f"  ✗ {f}" for f in self.failures]
         if self.stand_ins:
@@ -66,7 +67,8 @@ class CaseResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (`flowagent test --json`): file, case, passed, failures, turns,
-        seconds, stand_ins, checks, and the dialogue when the case failed."""
+        seconds, stand_ins, checks, and the dialogue when the case failed (`caller` is null for
+        the greeting and "" for a silence)."""
         out: dict[str, Any] = {
             "file": self.file,
             "case": self.name,
@@ -104,7 +106,7 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
     greeting = conv.start()
     if coverage is not None:
         coverage.record(tf.flow, greeting)
-    result.dialogue.append(("", greeting.text))
+    result.dialogue.append((None, greeting.text))
     ran: set[str] = set()
     for i, turn_spec in enumerate(case.turns, start=1):
         said = turn_spec.say or ""
@@ -116,7 +118,7 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
             ran |= _actions_run(turn)
             if coverage is not None:
                 coverage.record(tf.flow, turn, before)
-            result.dialogue.append((said or "<silence>", turn.text))
+            result.dialogue.append((said, turn.text))
         result.checks += len(turn_spec.expect.model_fields_set)
         failures = compare(turn, conv.context.counters.to_dict(), turn_spec.expect, tf)
         if failures:
