@@ -16,8 +16,8 @@
 `test` and `simulate` never call the flow's real actions unless given `--live-actions`.
 
 Exit codes: 0 success, 1 the flow (or an input file) is broken or a test failed, 2 wrong
-usage (an output file that cannot be written too), 3 an optional extra is not installed, 4 `run`'s input ended before the conversation
-did, 130 interrupted.
+usage (an output file that cannot be written too), 3 an optional extra is not installed,
+4 `run`'s input ended before the conversation did, 130 interrupted.
 """
 
 from __future__ import annotations
