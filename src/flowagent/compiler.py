@@ -30,6 +30,7 @@ from flowagent.machine import Edge, FlowMachine, Guard
 from flowagent.nonspeech import Markers
 from flowagent.render import Template, compile_template, guess_type
 from flowagent.schema import ChoiceSpec, CommandSpec, ConditionSpec, FlowSpec, StateSpec
+from flowagent.slot_checks import message_key_problem, rule_type_problem, value_problem
 from flowagent.slots import opening_hours
 from flowagent.slots.base import Extractor, OpeningHours, SlotValue
 from flowagent.slots.registry import get_extractor
@@ -247,6 +248,9 @@ def compile_flow(
                 (*loc, "rules", i, "message"), r.message or rule_info.message, rule_info.provides
             )
             params = _rule_params(rule_info, r.rule, r.params, (*loc, "rules", i), problems)
+            never = rule_type_problem(name, s.types, r.rule, rule_info.types)
+            if never is not None:
+                problems.add((*loc, "rules", i, "rule"), never.message, never.hint)
             if params is not None:
                 rules.append(CompiledRule(r.rule, rule_info, params, message))
         choices: dict[str, list[str]] = {}
@@ -258,6 +262,16 @@ def compile_flow(
             else:
                 choices[key] = list(value)
                 labels[key] = key.replace("_", " ")
+        for key in s.messages:
+            unsaid = message_key_problem(name, s.types, key)
+            if unsaid is not None:
+                problems.add((*loc, "messages", key), unsaid.message, unsaid.hint)
+        for i, r in enumerate(s.rules):
+            if r.rule == "one_of" and isinstance(r.params.get("values"), list):
+                for j, v in enumerate(r.params["values"]):
+                    never = value_problem(name, s.types, v, choices, labels)
+                    if never is not None:
+                        problems.add((*loc, "rules", i, "values", j), never.message, never.hint)
         options = dict(s.options)
         if choices:
             options["choices"] = choices
@@ -316,6 +330,7 @@ def compile_flow(
                 ):
                     if slot not in slot_names:
                         problems.add((*loc, "transitions", i, "when"), f"unknown slot {slot!r}")
+                _never_holds(t.when, slots, (*loc, "transitions", i, "when"), problems)
         for i, slot in enumerate(st.slots):
             if slot not in slot_names:
                 hint = _closest(slot, slot_names)
@@ -410,6 +425,25 @@ def _rule_params(
                 )
             problems.add((*loc, *where), message, hint)
         return None
+
+
+def _never_holds(
+    when: ConditionSpec, slots: dict[str, SlotInfo], loc: Loc, problems: _Problems
+) -> None:
+    """Report each `equals` / `one_of` value no slot of its type can hold: the condition
+    could never be true (a choice's label instead of its key, a misspelled key)."""
+    tests: list[tuple[Loc, str, Any]] = [
+        ((*loc, "equals", slot), slot, v) for slot, v in (when.equals or {}).items()
+    ]
+    for slot, values in (when.one_of or {}).items():
+        tests += [((*loc, "one_of", slot, j), slot, v) for j, v in enumerate(values)]
+    for where, slot, value in tests:
+        info = slots.get(slot)
+        if info is None:
+            continue  # reported as an unknown slot
+        never = value_problem(slot, info.types, value, info.options.get("choices"), info.labels)
+        if never is not None:
+            problems.add(where, never.message + ": the condition can never hold", never.hint)
 
 
 def _with_command_states(spec: FlowSpec) -> FlowSpec:
