@@ -169,6 +169,8 @@ def compare(
     if expect.called is not None:
         ran = _actions_run(turn)
         refs = tf.action_states if tf is not None else {}
+        if not expect.called and ran:
+            out.append(f"called: expected no action to run this turn, ran {sorted(ran)}")
         for name in expect.called:
             if name not in ran and not any(refs.get(s) == name for s in ran):
                 out.append(f"called: expected {name!r} to run this turn, ran {sorted(ran)}")
