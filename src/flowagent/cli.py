@@ -177,8 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         "test",
         help="run conversation test files (*.flowtest.yaml)",
         description="Run conversation tests: files, or directories searched for *.flowtest.yaml "
-        "(default: the current directory, skipping hidden directories and virtualenvs, as "
-        "pytest does). Actions run as the files' declared fakes or generated stand-ins. "
+        "and *.flowtest.yml (default: the current directory, skipping hidden directories and "
+        "virtualenvs, as pytest does; files named almost so are listed as skipped). Actions run as the files' declared fakes or generated stand-ins. "
         "Exit 1 if any case fails or a file is broken, 2 if no test file is found.",
     )
     test.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
@@ -296,13 +296,21 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from flowagent.testing import Coverage, discover, run_test_file
+    from flowagent.testing import Coverage, run_test_file
+    from flowagent.testing.files import find_tests, near_miss
     from flowagent.testing.reports import FileOutcome, junit_xml
 
-    files = discover(args.paths or ["."])
+    found = find_tests(args.paths or ["."])
+    files = found.files
+    skipped = [
+        f"note: skipped {path}: not named *.flowtest.yaml (rename it {near_miss(path.name)})"
+        for path in found.skipped
+    ]
     if not files:
         where = ", ".join(args.paths) if args.paths else "the current directory"
         print(f"flowagent: no *.flowtest.yaml files found under {where}", file=sys.stderr)
+        for line in skipped:
+            print(line, file=sys.stderr)
         return EXIT_USAGE
     coverage = Coverage() if args.coverage else None
     outcomes: list[FileOutcome] = []
@@ -336,8 +344,10 @@ def _test(args: argparse.Namespace) -> int:
     if args.json:
         if coverage is not None:
             print(json.dumps({"coverage": coverage.summary(relative=True)}, ensure_ascii=False))
+        for line in skipped:  # stdout stays one JSON object per line
+            print(line, file=sys.stderr)
     else:
-        for note in _notes(outcomes):
+        for note in [*skipped, *_notes(outcomes)]:
             print(note)
         summary = f"{passed} passed, {failed} failed"
         if errors:

@@ -73,9 +73,7 @@ def test_simulate_that_cannot_save_still_reports(
 
 
 @pytest.mark.parametrize("count", ["-5", "0", "many"])
-def test_simulate_refuses_a_count_below_one(
-    count: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_simulate_refuses_a_count_below_one(count: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["simulate", str(APPOINTMENT), "-n", count])
     assert exit_.value.code == EXIT_USAGE
@@ -105,3 +103,40 @@ def test_json_coverage_names_the_flow_as_the_text_report_does(
     assert list(last["coverage"]) == ["flows/appointment.yaml"]
     assert main(["test", str(one_test(tmp_path)), "--coverage"]) == EXIT_OK
     assert "coverage of flows/appointment.yaml:" in capsys.readouterr().out
+
+
+def test_near_miss_test_file_names_are_listed_as_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = one_test(tmp_path)
+    for name in ("x.flowtests.yaml", "x.FlowTest.yaml", "x_flowtest.yaml"):
+        (tmp_path / name).write_text(good.read_text())
+    assert main(["test", str(tmp_path)]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"note: skipped {tmp_path / 'x.FlowTest.yaml'}: not named *.flowtest.yaml"
+        " (rename it x.flowtest.yaml)",
+        f"note: skipped {tmp_path / 'x.flowtests.yaml'}: not named *.flowtest.yaml"
+        " (rename it x.flowtest.yaml)",
+        f"note: skipped {tmp_path / 'x_flowtest.yaml'}: not named *.flowtest.yaml"
+        " (rename it x.flowtest.yaml)",
+        "1 passed, 0 failed",
+    ]
+
+
+def test_a_yml_test_file_is_collected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one_test(tmp_path).rename(tmp_path / "one.flowtest.yml")
+    assert main(["test", str(tmp_path)]) == EXIT_OK
+    assert capsys.readouterr().out == "1 passed, 0 failed\n"
+
+
+def test_only_near_misses_say_what_was_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one_test(tmp_path).rename(tmp_path / "one.flowtests.yaml")
+    assert main(["test", str(tmp_path)]) == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        f"flowagent: no *.flowtest.yaml files found under {tmp_path}\n"
+        f"note: skipped {tmp_path / 'one.flowtests.yaml'}: not named *.flowtest.yaml"
+        " (rename it one.flowtest.yaml)\n"
+    )

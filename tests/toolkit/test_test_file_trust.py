@@ -218,3 +218,23 @@ def test_a_tab_in_a_flows_indentation_is_named(tmp_path: Path) -> None:
         f"{path}:{line}:1: error: tab character at {line}:1; YAML indents with spaces"
         " (hint: replace the tab with spaces)"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "collected", "rename"),
+    [
+        ("a.flowtest.yaml", True, None),
+        ("a.flowtest.yml", True, None),
+        ("a.FlowTest.yaml", False, "a.flowtest.yaml"),
+        ("a.flowtests.yml", False, "a.flowtest.yaml"),
+        ("a.flow_test.yaml", False, "a.flowtest.yaml"),
+        ("test_a.yaml", False, None),
+        ("workflowtest.yaml", False, None),
+    ],
+)
+def test_which_names_pytest_and_flowagent_test_collect(
+    name: str, collected: bool, rename: str | None
+) -> None:
+    from flowagent.testing.files import is_test_file, near_miss
+
+    assert (is_test_file(name), near_miss(name)) == (collected, rename)

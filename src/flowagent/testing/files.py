@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,8 @@ from flowagent.testing import spec as spec_module
 from flowagent.testing.spec import CaseSpec, ExpectSpec, FakeSpec, TestFileSpec
 
 SUFFIX = ".flowtest.yaml"
+#: Every name ending a test file is collected by (`.yml` too, as many YAML tools write).
+SUFFIXES = (SUFFIX, ".flowtest.yml")
 #: What `expecting` can be besides a slot name.
 EXPECTING_EXTRA = ("confirmation", "change")
 #: What a turn's `event` can be besides a command's name (scope.py and pieces.py set them).
@@ -244,17 +247,46 @@ def _expect_meaning(
                 yield unknown((*loc, "counters", "no_match", name), "a question", name, questions)
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+def is_test_file(name: str) -> bool:
+    """Whether a file name is a conversation test's: `*.flowtest.yaml` or `*.flowtest.yml`."""
+    return name.endswith(SUFFIXES)
+
+
+#: Names that look meant as test files but are not collected: other case, `flowtests`,
+#: `flow_test`, `_flowtest.yaml`.
+_NEAR_MISS = re.compile(r"[._-]flow[._-]?tests?\.ya?ml$", re.IGNORECASE)
+
+
+def near_miss(name: str) -> str | None:
+    """For a file name that looks meant as a test file but is not one, the name it needs
+    (`x.FlowTest.yaml` → `x.flowtest.yaml`); None otherwise."""
+    if is_test_file(name):
+        return None
+    found = _NEAR_MISS.search(name)
+    return name[: found.start()] + SUFFIX if found else None
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What `find_tests` found: the test files, and files skipped for a near-miss name."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def find_tests(paths: Iterable[str | Path]) -> Discovery:
     """Test files under `paths`: files are taken as given; directories are searched for
-    `*.flowtest.yaml`, skipping hidden directories, virtualenvs and build output as pytest
-    does. Sorted within each directory given."""
-    found: list[Path] = []
+    `*.flowtest.yaml` and `*.flowtest.yml`, skipping hidden directories, virtualenvs and build
+    output as pytest does. Sorted within each directory given. Files whose names look meant as
+    test files (`x.flowtests.yaml`, `x.FlowTest.yaml`) are listed as skipped."""
+    found = Discovery()
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
-            found.append(path)
+            found.files.append(path)
             continue
         below: list[Path] = []
+        near: list[Path] = []
         for root, dirs, files in os.walk(path):
             dirs[:] = [
                 d
@@ -264,6 +296,13 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 and not d.endswith(".egg-info")
                 and not os.path.exists(os.path.join(root, d, "pyvenv.cfg"))
             ]
-            below += [Path(root) / f for f in files if f.endswith(SUFFIX)]
-        found += sorted(below)
+            below += [Path(root) / f for f in files if is_test_file(f)]
+            near += [Path(root) / f for f in files if near_miss(f)]
+        found.files += sorted(below)
+        found.skipped += sorted(near)
     return found
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """The test files `find_tests` finds under `paths`."""
+    return find_tests(paths).files
