@@ -178,8 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run conversation test files (*.flowtest.yaml)",
         description="Run conversation tests: files, or directories searched for *.flowtest.yaml "
         "and *.flowtest.yml (default: the current directory, skipping hidden directories and "
-        "virtualenvs, as pytest does; files named almost so are listed as skipped). Actions run as the files' declared fakes or generated stand-ins. "
-        "Exit 1 if any case fails or a file is broken, 2 if no test file is found.",
+        "virtualenvs, as pytest does; files named almost so are listed as skipped). Actions "
+        "run as the files' declared fakes or generated stand-ins. Exit 1 if any case fails or "
+        "a file is broken, 2 if no test file is found.",
     )
     test.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     test.add_argument("--coverage", action="store_true", help="report what the tests exercised")

@@ -1,7 +1,8 @@
 """pytest plugin (registered as the `flowagent` entry point): every `*.flowtest.yaml` (or
-`*.flowtest.yml`) file under the test paths is collected, one pytest item per case. Actions run as the file's fakes
-and generated stand-ins; `pytest --flowagent-live-actions` runs the undeclared ones for real.
-A broken test file is a collection error naming its file, line and field."""
+`*.flowtest.yml`) file under the test paths is collected, one pytest item per case. Actions
+run as the file's fakes and generated stand-ins; `pytest --flowagent-live-actions` runs the
+undeclared ones for real. A broken test file is a collection error naming its file, line and
+field."""
 
 from __future__ import annotations
 
