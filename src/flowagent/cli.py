@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -482,6 +483,20 @@ def _open_checked_store(url: str, conversation_id: str | None) -> ConversationSt
 
 
 def _run(args: argparse.Namespace) -> int:
+    # The library's warnings and errors (a failed action and why, a store outage) on stderr,
+    # one line each: a scripted run is where an author looks for them.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("flowagent: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("flowagent")
+    logger.addHandler(handler)
+    try:
+        return _run_logged(args)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _run_logged(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow)
     if args.store and not args.conversation_id:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")

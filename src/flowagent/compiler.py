@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from flowagent.actions import ActionFn, ActionPolicy, resolve_action
+from flowagent.action_contract import ActionCheck, results_read
+from flowagent.actions import ActionFn, ActionPolicy, check_action, resolve_action
 from flowagent.answers import AnswerBook
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
@@ -123,6 +124,10 @@ class CompiledFlow:
     action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
     answers: AnswerBook = field(default_factory=lambda: AnswerBook({}))
     markers: Markers = field(default_factory=Markers)
+    # state → what loading learned of its function (checked? async?), see action_contract
+    action_checks: dict[str, ActionCheck] = field(default_factory=dict)
+    # action state → {result key: the state that reads it} on the path after a success
+    result_reads: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def slot_labels(self) -> str:
         names = [n.replace("_", " ") for n in self.collectable_slots]
@@ -300,6 +305,7 @@ def compile_flow(
     states: dict[str, StateInfo] = {}
     collectable: list[str] = []
     actions: dict[str, ActionFn] = {}
+    action_checks: dict[str, ActionCheck] = {}
     for name, st in spec.states.items():
         loc = ("states", name)
         behaviour = behaviour_for(name, st)
@@ -344,6 +350,7 @@ def compile_flow(
         if st.action:
             try:
                 actions[name] = resolve_action(st.action, directory, policy)
+                action_checks[name] = check_action(st.action, actions[name], directory, policy)
             except LookupError as err:
                 problems.add((*loc, "action"), str(err))
 
@@ -366,7 +373,8 @@ def compile_flow(
     if problems.items:
         raise FlowCheckError(problems.items)
 
-    machine = FlowMachine(list(spec.states), _edges(spec, states, fallback), spec.start)
+    edges = _edges(spec, states, fallback)
+    machine = FlowMachine(list(spec.states), edges, spec.start)
     return CompiledFlow(
         spec=spec,
         file=file,
@@ -393,6 +401,8 @@ def compile_flow(
         action_refs={n: st.action for n, st in spec.states.items() if st.action},
         answers=AnswerBook(spec.answers),
         markers=Markers.from_spec(spec.input.markers, spec.input.default_markers),
+        action_checks=action_checks,
+        result_reads=results_read(spec, edges),
     )
 
 
