@@ -363,10 +363,17 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
-    """What a passing run may hide: cases that check nothing, and actions that ran as
-    generated stand-ins (one line per test file)."""
+    """What a passing run may hide: the test files' warnings (a fake that returns no key the
+    flow reads, an action that could not be checked), actions that timed out but would not
+    have stopped, cases that check nothing, and actions that ran as generated stand-ins (one
+    line per test file)."""
     notes = []
     for outcome in outcomes:
+        first = outcome.results[0] if outcome.results else None
+        notes += first.warnings if first else []
+        notes += [
+            f"note: {outcome.file} :: {r.name}: {note}" for r in outcome.results for note in r.notes
+        ]
         notes += [
             f"note: {outcome.file} :: {r.name} checks nothing (no 'expect' in any turn)"
             for r in outcome.results
@@ -388,8 +395,12 @@ def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
 def _simulate(args: argparse.Namespace) -> int:
     from flowagent.simulate import simulate
 
+    flow = load_flow(args.flow, import_actions=args.live_actions)
+    for state, check in flow.compiled.action_checks.items():
+        if not check.verified:  # its stand-in succeeds; the real one may not even exist
+            print(f"note: action {state}: {check.note}")
     report = simulate(
-        load_flow(args.flow, import_actions=args.live_actions),
+        flow,
         args.conversations,
         args.seed,
         args.now,

@@ -8,6 +8,7 @@ states, slots and actions a file names exist (`state: CONFRIM` → did you mean 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -76,6 +77,9 @@ class TestFile:
     spec: TestFileSpec
     live_actions: bool = False
     action_states: dict[str, str] = field(default_factory=dict)  # state → module:function
+    #: What may make a case fail or pass for another reason than its checks: a fake that
+    #: returns no key the flow reads next, an action that could not be checked.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def cases(self) -> list[CaseSpec]:
@@ -145,7 +149,73 @@ def load_test_file(path: str | Path, *, live_actions: bool = False) -> TestFile:
     if problems:
         raise FlowDefinitionError(problems)
     actions = {n: s.spec.action for n, s in flow.compiled.states.items() if s.spec.action}
-    return TestFile(p, flow, spec, live_actions, actions)
+    warnings = [*_unchecked_actions(doc, flow), *_result_warnings(doc, spec, flow, live_actions)]
+    return TestFile(p, flow, spec, live_actions, actions, warnings)
+
+
+def _warning(problem: Problem) -> Problem:
+    return dataclasses.replace(problem, severity="warning")
+
+
+def _unchecked_actions(doc: LocatedDocument, flow: Flow) -> Iterator[Problem]:
+    """Actions whose function could not be checked without running code: tests of them pass
+    without showing the flow can run."""
+    for state, check in flow.compiled.action_checks.items():
+        if not check.verified:
+            yield _warning(
+                doc.problem(
+                    ("flow",),
+                    f"action {state}: {check.note}",
+                    "the tests fake it; --live-actions imports it",
+                )
+            )
+
+
+def _result_warnings(
+    doc: LocatedDocument, spec: TestFileSpec, flow: Flow, live: bool
+) -> Iterator[Problem]:
+    """A declared fake that returns no key the flow reads after its action (and no other
+    fake or stand-in provides it): at run time the action fails to its `on_error`."""
+    compiled = flow.compiled
+    by_state = {n: s.spec.action for n, s in compiled.states.items() if s.spec.action}
+
+    def bind(level: dict[str, FakeSpec], loc: Loc) -> dict[str, tuple[FakeSpec, Loc]]:
+        out: dict[str, tuple[FakeSpec, Loc]] = {}
+        for key, fake in level.items():
+            states = [key] if key in by_state else [s for s, r in by_state.items() if r == key]
+            out.update(dict.fromkeys(states, (fake, (*loc, key))))
+        return out
+
+    file_level = bind(spec.actions, ("actions",))
+    contexts = [
+        file_level | bind(case.actions, ("cases", i, "actions"))
+        for i, case in enumerate(spec.cases)
+    ]
+    reported: set[tuple[Loc, str]] = set()
+    for fakes in contexts:
+        provided = {k for fake, _ in fakes.values() for k in (fake.returns or {})}
+        if not live and set(by_state) - set(fakes):  # undeclared: stand-ins return every key
+            provided |= {k for reads in compiled.result_reads.values() for k in reads}
+        for state, (fake, loc) in fakes.items():
+            info = compiled.states[state]
+            timeout = info.spec.timeout or compiled.spec.limits.action_timeout
+            if fake.raises is not None or fake.takes >= timeout:
+                continue  # it fails anyway
+            returned = list(fake.returns or {})
+            for key, reader in compiled.result_reads.get(state, {}).items():
+                if key in returned or key in provided or (loc, key) in reported:
+                    continue
+                reported.add((loc, key))
+                close = difflib.get_close_matches(key, returned, n=1, cutoff=0.6)
+                target = info.spec.on_error or compiled.fallback
+                yield _warning(
+                    doc.problem(
+                        loc,
+                        f"{state}'s fake returns no {key!r}, which {reader} reads as"
+                        f" {{{{ result.{key} }}}}: the action will fail to {target}",
+                        f"did you mean {close[0]!r}?" if close else f"add {key}: … to returns",
+                    )
+                )
 
 
 def _same_name(name: str) -> str:

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flowagent.fakes import FakeAction
 from flowagent.testing.coverage import Coverage
 from flowagent.testing.fakes import fake_actions
 from flowagent.testing.files import TestFile, load_test_file
@@ -49,6 +51,8 @@ class CaseResult:
     seconds: float = 0.0
     stand_ins: list[str] = field(default_factory=list)  # action states run as stand-ins
     checks: int = 0  # expectations evaluated (0: the case only shows nothing crashed)
+    warnings: list[str] = field(default_factory=list)  # the test file's (see TestFile)
+    notes: list[str] = field(default_factory=list)  # what this run may hide
 
     def report(self) -> str:
         """A readable diff: the dialogue up to the failing turn, then what differed."""
@@ -79,6 +83,10 @@ class CaseResult:
             "stand_ins": self.stand_ins,
             "checks": self.checks,
         }
+        if self.warnings:
+            out["warnings"] = self.warnings
+        if self.notes:
+            out["notes"] = self.notes
         if not self.passed:
             out["dialogue"] = [{"caller": c, "agent": a} for c, a in self.dialogue]
         return out
@@ -96,7 +104,7 @@ def run_test_file(
 
 def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> CaseResult:
     started = time.perf_counter()
-    result = CaseResult(str(tf.path), case.name, True)
+    result = CaseResult(str(tf.path), case.name, True, warnings=[str(w) for w in tf.warnings])
     declared = tf.declared(case)
     actions = fake_actions(tf.flow, declared, live=tf.live_actions)
     stood_in = set(actions) - set(declared)
@@ -126,8 +134,22 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
             result.failures = [f"turn {i}: {f}" for f in failures]
             break
     result.stand_ins = sorted(ran & stood_in)
+    result.notes = _outlived(tf, actions)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _outlived(tf: TestFile, actions: Mapping[str, object]) -> list[str]:
+    """A note for each plain-function action that timed out here: the real one would not
+    have stopped (see `FakeAction.outlived`)."""
+    return [
+        f"{state} timed out, but {tf.action_states.get(state, state)} is a plain function: a"
+        " real call is not stopped at its timeout and finishes in the background, side"
+        " effects included, after the caller hears the failure (make it async def to have it"
+        " cancelled)"
+        for state, fake in actions.items()
+        if isinstance(fake, FakeAction) and fake.outlived
+    ]
 
 
 def _actions_run(turn: Turn) -> set[str]:
