@@ -110,7 +110,9 @@ def test_a_flow_loaded_without_importing_actions_runs_no_author_code(tmp_path: P
     flow = flowagent.load_flow(flow_file, import_actions=False)
     assert talk(flow.new_conversation(now=NOW)).outcome == "fallback"  # nothing to run
     assert not marker.exists()
-    faked = flow.new_conversation(now=NOW, actions={"BOOK": FakeAction(returns={"reference": "K 7"})})
+    faked = flow.new_conversation(
+        now=NOW, actions={"BOOK": FakeAction(returns={"reference": "K 7"})}
+    )
     assert talk(faked).outcome == "complete" and not marker.exists()
 
 
