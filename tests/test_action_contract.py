@@ -61,8 +61,8 @@ def test_a_function_that_cannot_take_the_slots_is_a_load_error(
 @pytest.mark.parametrize(
     "source",
     [
-        "def book(slots, extra=1, *more, flag=False, **kw):\n    return {}\n",
-        "async def book(*args):\n    return {}\n",
+        "def book(slots, extra=1, *more, flag=False, **kw):\n    return dict(slots)\n",
+        "async def book(*args):\n    return dict(args[0])\n",
         "from json import loads as book\n",
         "import functools\n\n@functools.lru_cache\ndef book():\n    return {}\n",
     ],
@@ -128,7 +128,7 @@ def test_a_result_outside_the_contract_fails_the_action_with_a_log_line(
 def test_a_result_key_the_flow_reads_that_is_missing_fails_the_action(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = project(tmp_path, "def book(slots):\n    return {'ref': 'K 7'}\n")
+    path = project(tmp_path, "def book(slots):\n    return dict(ref='K 7')\n")
     with caplog.at_level(logging.ERROR, "flowagent"):
         turn = ending(path)
     assert (turn.outcome, turn.text) == (
@@ -151,7 +151,7 @@ def test_none_is_a_result_when_the_flow_reads_none(tmp_path: Path) -> None:
 
 
 def test_an_async_action_without_the_key_fails_too(tmp_path: Path) -> None:
-    path = project(tmp_path, "async def book(slots):\n    return {}\n")
+    path = project(tmp_path, "async def book(slots):\n    return dict(slots)\n")
 
     async def talk() -> flowagent.Turn:
         return await flowagent.load_flow(path).new_conversation().start_async()
@@ -197,15 +197,15 @@ def test_a_key_read_only_past_a_branch_is_not_required(tmp_path: Path) -> None:
 
 
 def test_a_fake_that_returns_no_key_the_flow_reads_is_a_warning(tmp_path: Path) -> None:
-    project(tmp_path, "def book(slots):\n    return {}\n")
+    project(tmp_path, "def book(slots):\n    return dict(slots)\n")
     test = tmp_path / "shop.flowtest.yaml"
     test.write_text(
-        "flow: shop.yaml\nactions:\n  BOOK: {returns: {referenc: K}}\n"
+        "flow: shop.yaml\nnow: 2026-11-23T10:00\nactions:\n  BOOK: {returns: {referenc: K}}\n"
         "cases: [{name: x, turns: [{say: hi}]}]\n"
     )
     (result,) = run_test_file(test)
     assert result.warnings == [
-        f"{test}:3:3: warning: actions.BOOK: BOOK's fake returns no 'reference', which DONE"
+        f"{test}:4:3: warning: actions.BOOK: BOOK's fake returns no 'reference', which DONE"
         " reads as {{ result.reference }}: the action will fail to FALLBACK"
         " (hint: did you mean 'referenc'?)"
     ]
@@ -215,7 +215,7 @@ def test_a_timed_out_fake_of_a_plain_function_records_that_it_would_run_on(
     tmp_path: Path,
 ) -> None:
     flow = flowagent.load_flow(
-        project(tmp_path, "def book(slots):\n    return {}\n"), import_actions=False
+        project(tmp_path, "def book(slots):\n    return dict(slots)\n"), import_actions=False
     )
     slow = FakeAction(takes=60)
     flow.new_conversation(actions=fake_actions(flow, {"BOOK": slow})).start()
@@ -224,7 +224,7 @@ def test_a_timed_out_fake_of_a_plain_function_records_that_it_would_run_on(
 
 def test_a_timed_out_fake_of_an_async_function_is_cancelled(tmp_path: Path) -> None:
     flow = flowagent.load_flow(
-        project(tmp_path, "async def book(slots):\n    return {}\n"), import_actions=False
+        project(tmp_path, "async def book(slots):\n    return dict(slots)\n"), import_actions=False
     )
     slow = FakeAction(takes=60)
     flow.new_conversation(actions=fake_actions(flow, {"BOOK": slow})).start()
@@ -232,7 +232,7 @@ def test_a_timed_out_fake_of_an_async_function_is_cancelled(tmp_path: Path) -> N
 
 
 def test_a_test_run_notes_a_plain_function_that_timed_out(tmp_path: Path) -> None:
-    project(tmp_path, "def book(slots):\n    return {}\n")
+    project(tmp_path, "def book(slots):\n    return dict(slots)\n")
     test = tmp_path / "shop.flowtest.yaml"
     test.write_text(
         "flow: shop.yaml\nactions: {BOOK: {takes: 60}}\ncases: [{name: slow, turns: [{say: hi}]}]\n"
@@ -243,3 +243,24 @@ def test_a_test_run_notes_a_plain_function_that_timed_out(tmp_path: Path) -> Non
         " timeout and finishes in the background, side effects included, after the caller"
         " hears the failure (make it async def to have it cancelled)"
     ]
+
+
+@pytest.mark.parametrize("import_actions", [True, False], ids=["imported", "read"])
+def test_a_result_key_no_action_can_return_is_a_load_error(
+    tmp_path: Path, import_actions: bool
+) -> None:
+    acts = "def book(slots):\n    if slots:\n        return {'reference': 'K'}\n    return None\n"
+    path = project(tmp_path, acts, FLOW.replace("result.reference", "result.refrence"))
+    with pytest.raises(FlowDefinitionError) as err:
+        flowagent.load_flow(path, import_actions=import_actions)
+    assert str(err.value).endswith(
+        "states.DONE.say: {{ result.refrence }} is read after BOOK, but no action of the flow"
+        " returns 'refrence' (acts:book returns 'reference'): every successful call would fail"
+        " (hint: did you mean {{ result.reference }}?)"
+    )
+
+
+def test_a_result_built_at_run_time_is_not_judged_at_load(tmp_path: Path) -> None:
+    acts = "def book(slots):\n    out = {}\n    out['reference'] = 'K'\n    return out\n"
+    flow = flowagent.load_flow(project(tmp_path, acts), import_actions=False)
+    assert flow.compiled.action_checks["BOOK"].returns is None

@@ -33,6 +33,7 @@ import difflib
 import importlib.machinery
 import importlib.util
 import inspect
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,9 @@ class ActionCheck:
     verified: bool
     is_async: bool | None = None
     note: str | None = None
+    #: The keys every result has when each `return` is a dict literal with text keys (read
+    #: from the source); None when the source does not say.
+    returns: frozenset[str] | None = None
 
 
 # --- arguments ---------------------------------------------------------------------------
@@ -76,7 +80,44 @@ def check_function(ref: str, fn: Callable[..., Any]) -> ActionCheck:
     except TypeError:
         name = getattr(fn, "__name__", ref.partition(":")[2])
         raise LookupError(_cannot_take(ref, f"{name}{signature}")) from None
-    return ActionCheck(True, inspect.iscoroutinefunction(fn))
+    return ActionCheck(True, inspect.iscoroutinefunction(fn), returns=_source_returns(fn))
+
+
+def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return returned_keys(node)
+    return None
+
+
+def returned_keys(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str] | None:
+    """The keys of the dict a function returns, when every `return` in its own body is a dict
+    literal with text keys (or returns nothing) and it is no generator; else None."""
+    keys: set[str] = set()
+    found = False
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue  # another function's returns
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            return None
+        if isinstance(node, ast.Return):
+            value = node.value
+            if value is None or (isinstance(value, ast.Constant) and value.value is None):
+                continue
+            if not isinstance(value, ast.Dict) or not all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys
+            ):
+                return None  # a variable, a call, a ** spread: the source does not say
+            keys.update(str(k.value) for k in value.keys if isinstance(k, ast.Constant))
+            found = True
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(keys) if found else None
 
 
 def _cannot_take(ref: str, shown: str) -> str:
@@ -115,9 +156,11 @@ def check_source(ref: str, path: Path) -> ActionCheck:
         raise LookupError(f"module {module!r} ({path}) has no function {func!r}")
     if isinstance(binding, ast.FunctionDef | ast.AsyncFunctionDef):
         is_async = isinstance(binding, ast.AsyncFunctionDef)
-        if not binding.decorator_list and not _takes_one(binding.args):
+        if binding.decorator_list:  # a decorator may change what it takes and returns
+            return ActionCheck(True, is_async)
+        if not _takes_one(binding.args):
             raise LookupError(_cannot_take(ref, f"{func}({ast.unparse(binding.args)})"))
-        return ActionCheck(True, is_async)
+        return ActionCheck(True, is_async, returns=returned_keys(binding))
     return ActionCheck(True, None)  # bound by an import or an assignment: exists, shape unknown
 
 
@@ -265,3 +308,23 @@ def unspeakable(value: Any, depth: int = 0) -> str | None:
     if "__str__" not in own and "__repr__" not in own:
         return f" (of type {kind.__name__})"
     return None
+
+
+def never_returned(
+    reads: Mapping[str, Mapping[str, str]],
+    checks: Mapping[str, ActionCheck],
+    refs: Mapping[str, str],
+) -> list[tuple[str, str, str, frozenset[str]]]:
+    """(action state, key, reader, the keys its function returns) for each `{{ result.key }}`
+    read after an action that no action of the flow can return — known when every action's
+    source shows what it returns. Every successful call would then fail at that key."""
+    known = [c.returns for c in checks.values()]
+    if not known or any(r is None for r in known) or len(checks) != len(refs):
+        return []
+    every = set().union(*(r for r in known if r is not None))
+    return [
+        (state, key, reader, checks[state].returns or frozenset())
+        for state, needed in reads.items()
+        for key, reader in needed.items()
+        if key not in every
+    ]

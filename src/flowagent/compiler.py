@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from flowagent.action_contract import ActionCheck, results_read
+from flowagent.action_contract import ActionCheck, never_returned, results_read
 from flowagent.actions import ActionFn, ActionPolicy, check_action, resolve_action
 from flowagent.answers import AnswerBook
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
@@ -374,6 +374,24 @@ def compile_flow(
         raise FlowCheckError(problems.items)
 
     edges = _edges(spec, states, fallback)
+    reads = results_read(spec, edges)
+    refs = {n: st.action for n, st in spec.states.items() if st.action}
+    for state, key, reader, returned in never_returned(reads, action_checks, refs):
+        hint = _closest(key, set(returned))
+        shown = ", ".join(repr(k) for k in sorted(returned)) or "nothing"
+        texts = [
+            k
+            for k in ("say", "prompt", "help")
+            if f"result.{key}" in (getattr(spec.states[reader], k) or "")
+        ]
+        problems.add(
+            ("states", reader, *texts[:1]),
+            f"{{{{ result.{key} }}}} is read after {state}, but no action of the flow returns"
+            f" {key!r} ({refs[state]} returns {shown}): every successful call would fail",
+            f"did you mean {{{{ result.{hint} }}}}?" if hint else None,
+        )
+    if problems.items:
+        raise FlowCheckError(problems.items)
     machine = FlowMachine(list(spec.states), edges, spec.start)
     return CompiledFlow(
         spec=spec,
@@ -402,7 +420,7 @@ def compile_flow(
         answers=AnswerBook(spec.answers),
         markers=Markers.from_spec(spec.input.markers, spec.input.default_markers),
         action_checks=action_checks,
-        result_reads=results_read(spec, edges),
+        result_reads=reads,
     )
 
 

@@ -238,3 +238,10 @@ def test_which_names_pytest_and_flowagent_test_collect(
     from flowagent.testing.files import is_test_file, near_miss
 
     assert (is_test_file(name), near_miss(name)) == (collected, rename)
+
+
+def test_a_file_without_now_gets_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "t.flowtest.yaml"
+    path.write_text(f"flow: {APPOINTMENT}\n" + one_turn("{expecting: date}"), encoding="utf-8")
+    assert [w.severity for w in load_test_file(path).warnings] == ["note"]
+    assert load_test_file(write(tmp_path, one_turn("{expecting: date}"))).warnings == []

@@ -150,6 +150,18 @@ def load_test_file(path: str | Path, *, live_actions: bool = False) -> TestFile:
         raise FlowDefinitionError(problems)
     actions = {n: s.spec.action for n, s in flow.compiled.states.items() if s.spec.action}
     warnings = [*_unchecked_actions(doc, flow), *_result_warnings(doc, spec, flow, live_actions)]
+    if spec.now is None and any(case.now is None for case in spec.cases):
+        warnings.append(
+            dataclasses.replace(
+                doc.problem(
+                    (),
+                    "no 'now': relative dates ('tomorrow', 'Friday') are read against the real"
+                    " clock, so a case may pass today and fail tomorrow",
+                    "set now: 2026-11-23T10:00 at the top (a case may override it)",
+                ),
+                severity="note",
+            )
+        )
     return TestFile(p, flow, spec, live_actions, actions, warnings)
 
 
