@@ -140,3 +140,18 @@ def test_only_near_misses_say_what_was_skipped(
         f"note: skipped {tmp_path / 'one.flowtests.yaml'}: not named *.flowtest.yaml"
         " (rename it one.flowtest.yaml)\n"
     )
+
+
+def test_simulate_says_when_it_could_not_check_an_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "acts.py").write_text("from json import *\n")
+    flow = tmp_path / "f.yaml"
+    flow.write_text(
+        "flow: f\nstart: RUN\nstates:\n  RUN: {kind: action, action: 'acts:book', next: DONE}\n"
+        "  DONE: {kind: end}\n  FALLBACK: {kind: end, outcome: fallback}\n"
+    )
+    assert main(["simulate", str(flow), "-n", "2"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith(
+        "note: action RUN: acts:book: could not check that 'book' exists: it imports * from json\n"
+    )
