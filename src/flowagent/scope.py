@@ -459,7 +459,7 @@ class TurnScope:
         if reason == "language":
             self.command(handoff)
             return
-        self.event = "out_of_scope"
+        self.event = handoff.name  # where it goes; `marks` say why ("out_of_scope:task")
         self.say(self.message("out_of_scope"))
         self.fire("handoff")
 
