@@ -76,3 +76,22 @@ def test_any_will_do_picks_the_any_choice(windows: flowagent.Flow, said: str) ->
 def test_any_will_do_without_an_any_choice_is_no_answer(plumbing: flowagent.Flow) -> None:
     conv, _ = say(plumbing, "whichever, doesn't matter")
     assert "problem" not in conv.slots
+
+
+@pytest.mark.parametrize(
+    "said", ["Last name Vaughan", "my first name is Bryn", "first thing in the morning"]
+)
+def test_an_ordinal_inside_other_words_does_not_point_at_an_option(
+    plumbing: flowagent.Flow, said: str
+) -> None:
+    """'last name …' is not 'the last one': the clarification stays open, nothing is chosen."""
+    conv, _ = say(plumbing, *OPEN, said)
+    assert "problem" not in conv.slots
+
+
+@pytest.mark.parametrize(
+    ("said", "key"), [("the first one", "water_heater"), ("the second, please", "leak")]
+)
+def test_pointing_at_an_option_chooses_it(plumbing: flowagent.Flow, said: str, key: str) -> None:
+    conv, _ = say(plumbing, *OPEN, said)
+    assert conv.slots["problem"] == key

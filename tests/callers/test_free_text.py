@@ -80,3 +80,18 @@ def test_a_phrasal_synonym_takes_an_object_between_its_words(grooming: flowagent
 
 def test_a_one_word_synonym_is_also_said_split() -> None:
     assert slots.extract("choice", "we'll pick him up", choices={"pickup": ["pickup"]}) == "pickup"
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("Great. It's 640 North Euclid, in Oak Park", "640 North Euclid, in Oak Park"),
+        ("Okay, perfect! 12 Hawthorne Court", "12 Hawthorne Court"),
+        ("Good Samaritan Hospital", "Good Samaritan Hospital"),
+    ],
+)
+def test_an_acknowledgement_before_free_text_is_not_kept(said: str, kept: str) -> None:
+    """'Great.' said as its own sentence is not part of the address; 'Good Samaritan' is."""
+    from flowagent.slots.text import clean_free_text
+
+    assert clean_free_text(said) == kept

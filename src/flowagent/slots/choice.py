@@ -110,7 +110,14 @@ def _indifferent(text: str, choices: object) -> Extraction | None:
     return None
 
 
-_ORDINAL = re.compile(r"\b(?:the\s+)?(first|former|second|latter|last)(?:\s+one)?\b", re.I)
+# Pointing at an option: "the first one", "the latter", "second, please". The ordinal must
+# stand alone — followed by "one"/"option", a pause, or the end — so "last name Vaughan" or
+# "first thing in the morning" never points.
+_ORDINAL = re.compile(
+    r"\b(?:the\s+)?(first|former|second|latter|last)"
+    r"(?:\s+(?:one|option|choice))?(?=\s*(?:[,.!?;]|$|please\b|thanks?\b|thank\s+you\b))",
+    re.I,
+)
 
 
 def _pick(text: str, asked: tuple[str, ...], choices: object) -> Extraction | None:

@@ -200,6 +200,15 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
                 )
                 if doubled:
                     piece, used, is_letter, strong = doubled * _MULTIPLY[low], 2, True, True
+            elif (
+                low in ("double", "triple")
+                and out
+                and j + 1 < n
+                and (nxt.isdigit() or (nxt in DIGIT_WORDS and nxt not in ("o",)))
+            ):
+                # "double seven" inside a spelling: the digit twice ("delaney77")
+                digit = nxt if nxt.isdigit() else str(DIGIT_WORDS[nxt])
+                piece, used, strong = digit * _MULTIPLY[low], 2, True
             elif low in NATO and (
                 out or (j + 1 < n and (toks[j + 1][0].lower() in NATO or _letter(toks[j + 1][0])))
             ):

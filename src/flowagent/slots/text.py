@@ -6,6 +6,8 @@ is", "I live at", "the model is") and closings ("thanks", "please").
     'fourteen twenty three Oak Street'
     >>> clean_free_text("yeah the address is 90 Hill Road")
     '90 Hill Road'
+    >>> clean_free_text("Great. It's 640 North Euclid, in Oak Park")
+    '640 North Euclid, in Oak Park'
 
 A lead-in "my/the/our … is" is trimmed only when the words in between name the slot ("my
 address is", "the model's"): in "my kitchen sink is leaking" they are the answer. Fillers
@@ -26,6 +28,13 @@ _FILLER = (
     r"hi|hello|hey|let'?s\s+see|let\s+me\s+see|let\s+me\s+think)"
 )
 _LEAD = re.compile(rf"^(?:\s*{_FILLER}\b[\s,.!-]*)+", re.I)
+# An acknowledgement said as its own sentence before the answer ("Great. It's 640 North
+# Euclid"); only with its pause, so "Good Samaritan Hospital" keeps its first word.
+_ACK = re.compile(
+    r"^(?:great|good|perfect|cool|fine|awesome|wonderful|excellent|thanks|thank\s+you"
+    r"|sounds\s+good|got\s+it|all\s+right|no\s+problem)\s*[.,!;]+\s*",
+    re.I,
+)
 _IT_IS = re.compile(
     r"^(?:it'?s|it\s+is|that'?s|that\s+is|it'?d\s+be|it\s+would\s+be|it\s+will\s+be|"
     r"that'?d\s+be|that\s+would\s+be|i\s+(?:live|am|'m)\s+(?:at|on)|i'?m\s+(?:at|on)|"
@@ -58,6 +67,7 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
     for _ in range(3):  # "um, so, it's, uh, my address is …": a few layers at most
         before = out
         out = _LEAD.sub("", out)
+        out = _ACK.sub("", out)
         out = _IT_IS.sub("", out)
         out = my_x_is.sub("", out)
         out = _HANGING.sub("", out)
