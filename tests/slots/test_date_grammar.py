@@ -4,9 +4,11 @@ Monday 2026-11-23 10:00, with the rule name `Extraction.rule` reports (issue #10
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+import flowagent
 from flowagent import slots
 
 MONDAY = datetime(2026, 11, 23, 10, 0)
@@ -140,3 +142,32 @@ def test_a_stay_length_before_a_date_is_not_an_offset() -> None:
 
 def test_a_number_word_before_a_month_is_a_count_not_a_day() -> None:
     assert slots.extract("date", "I need one in March 12th", now=MONDAY) == "2027-03-12"
+
+
+def test_a_part_of_day_after_a_date_is_left_for_other_slots(tmp_path: Path) -> None:
+    """'Saturday morning' at the date question fills the date and, in the same turn, a
+    morning/afternoon window slot: the date's span stops before 'morning'."""
+    path = tmp_path / "visit.yaml"
+    path.write_text(
+        """
+flow: visit
+start: ASK
+slots:
+  date: {type: date, prompt: "Which day?"}
+  window:
+    type: choice
+    prompt: Morning or afternoon?
+    choices:
+      morning: [morning]
+      afternoon: [afternoon]
+states:
+  ASK: {kind: collect, slots: [date, window], next: DONE}
+  DONE: {kind: end, say: Done.}
+  FALLBACK: {kind: end, say: Bye.}
+""",
+        encoding="utf-8",
+    )
+    conv = flowagent.load_flow(path).new_conversation(now=datetime(2026, 11, 23, 10))
+    conv.start()
+    conv.handle("Saturday morning, if you have it")
+    assert conv.slots == {"date": "2026-11-28", "window": "morning"}

@@ -15,6 +15,7 @@ A month and day that do not exist ("February 30th") give `problem="date_invalid"
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
@@ -23,6 +24,16 @@ from flowagent.slots.temporal import analyse
 from flowagent.slots.temporal.clarify import resolve
 
 _HOUR = timedelta(hours=1)
+# A part of the day after the date ("Saturday morning") is read with it but is not the date:
+# the span stops before it, so a time window or time slot can still take those words.
+_PART_OF_DAY_TAIL = re.compile(
+    r"[\s,]+(?:in\s+the\s+|early\s+|late\s+)?(?:morning|afternoon|evening|night)s?\s*$", re.I
+)
+
+
+def _date_end(text: str, start: int, end: int) -> int:
+    tail = _PART_OF_DAY_TAIL.search(text, start, end)
+    return tail.start() if tail is not None and tail.start() > start else end
 
 
 def date_extractions(text: str, ctx: ExtractContext, want: str = "date") -> list[Extraction]:
@@ -32,11 +43,12 @@ def date_extractions(text: str, ctx: ExtractContext, want: str = "date") -> list
     problems: list[Extraction] = []
     for r in found.dates:
         m = r.match
+        end = _date_end(text, r.start, r.end)
         if m.value is not None:
-            out.append(Extraction(m.value.isoformat(), r.start, r.end, rule=m.rule))
+            out.append(Extraction(m.value.isoformat(), r.start, end, rule=m.rule))
         elif m.candidates:
             cands = tuple(d.isoformat() for d in m.candidates)
-            out.append(Extraction(None, r.start, r.end, rule=m.rule, candidates=cands))
+            out.append(Extraction(None, r.start, end, rule=m.rule, candidates=cands))
         elif m.problem and ctx.expected:
             problems.append(Extraction(None, r.start, r.end, rule=m.rule, problem=m.problem))
     if not out:
