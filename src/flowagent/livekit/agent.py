@@ -45,6 +45,27 @@ HandoffHook = Callable[[dict[str, SlotValue]], Awaitable[None] | None]
 _DIGIT_TYPES = {"phone", "number"}
 
 
+def _resume(
+    flow: Flow, conversation_id: str, store: ConversationStore, sinks: Sequence[EventSink]
+) -> Conversation | None:
+    """The stored conversation, or None when there is none *or the store cannot be read*: a
+    store outage at call start degrades to a fresh conversation (logged), never a lost call."""
+    try:
+        return flow.resume(conversation_id, store, sinks=sinks)
+    except Exception as err:  # any store or snapshot failure: the call goes on
+        log.warning(
+            "cannot resume the stored conversation; starting it afresh",
+            extra={
+                "flowagent": {
+                    "event": "resume_failed",
+                    "conversation_id": conversation_id,
+                    "error": type(err).__name__,
+                }
+            },
+        )
+        return None
+
+
 class FlowAgent(Agent):
     """A LiveKit agent driven by a flowagent flow. `agent.conversation` is the engine
     conversation (state, slots, outcome) for the host application to read."""
@@ -64,7 +85,7 @@ class FlowAgent(Agent):
         self.flow = flow
         resumed = None
         if conversation is None and store is not None and conversation_id:
-            resumed = flow.resume(conversation_id, store, sinks=sinks)  # a restarted job
+            resumed = _resume(flow, conversation_id, store, sinks)  # a restarted job
         self.conversation = (
             conversation
             or resumed
