@@ -57,6 +57,7 @@ ANSWERS = {
     "change": "Yes, that's right.",
 }
 RATE = 16000
+PAUSE = 1.2  # s, a caller's pause in the middle of a phone number
 FRAME = RATE // 100  # 10 ms frames
 
 
@@ -263,7 +264,7 @@ def collect_metrics(session: Any, result: LoopResult) -> None:
 async def converse(
     loop: Loopback,
     agent: Any,
-    lines: list[str],
+    lines: list[Any],
     *,
     barge_in_after: float | None = None,
     answer_questions: bool = False,
@@ -292,7 +293,9 @@ async def converse(
             break
         heard_before = len(result.agent_audio)
         turns_before = agent.conversation.context.turns
-        await loop.feed(speak(line), 0.0)
+        parts = line if isinstance(line, list) else [line]
+        for k, part in enumerate(parts):  # a list: segments with a PAUSE s pause between
+            await loop.feed(speak(part), PAUSE if k < len(parts) - 1 else 0.0)
         speech_end = time.perf_counter()
         loop.first_frame.clear()
         await loop.wait_for(
@@ -314,7 +317,7 @@ async def converse(
 
 
 async def run_loop(
-    lines: list[str] = CALLER,
+    lines: list[Any] = CALLER,
     *,
     realtime: bool = False,
     barge_in_after: float | None = None,
@@ -327,18 +330,18 @@ async def run_loop(
     `realtime`). With `answer_questions`, after the scripted lines the caller keeps answering
     whatever the agent asks, as a person would after being misheard."""
     from livekit.agents import AgentSession
-    from livekit.plugins import silero
 
     import flowagent
     from flowagent.livekit import FlowAgent
     from flowagent.livekit.offline import EspeakTTS, WhisperSTT
+    from flowagent.livekit.providers import build_vad
     from flowagent.testing.speech_model import test_whisper_model
 
     result = LoopResult()
     loop = Loopback(result, realtime=realtime)
     flow = flowagent.load_flow(flow_path or HERE.parent / "flows" / "appointment.yaml")
     session: AgentSession[Any] = AgentSession(
-        stt=WhisperSTT(test_whisper_model()), tts=EspeakTTS(speed=190), vad=silero.VAD.load()
+        stt=WhisperSTT(test_whisper_model()), tts=EspeakTTS(speed=190), vad=build_vad()
     )
     collect_metrics(session, result)
     loop.attach(session)

@@ -27,6 +27,7 @@ from flowagent.turn import Turn
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
+    from flowagent.endpointing import AnswerStatus, Delays
     from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
@@ -104,6 +105,22 @@ class Conversation:
     @property
     def last_turn(self) -> Turn | None:
         return self._last
+
+    def answer_status(self, partial_text: str) -> AnswerStatus:
+        """Whether the caller's words so far completely answer what the agent just asked
+        (`complete`), clearly are not finished (`incomplete`), or neither (`normal`); for a
+        voice channel's endpointing. Reads only; never raises. See `flowagent.endpointing`."""
+        from flowagent.endpointing import answer_status
+
+        return answer_status(self._flow, self._ctx, partial_text)
+
+    def endpointing_delays(self) -> Delays:
+        """The silence (s) to wait per answer status in the current state: the state's
+        `voice.endpointing` `min` (complete) and `max` (incomplete), else the defaults."""
+        from flowagent.endpointing import delays
+
+        spec = self._flow.states[self._ctx.state].spec.voice.endpointing
+        return delays(spec.min, spec.max) if spec is not None else delays()
 
     # --- talking -------------------------------------------------------------------------
     def start(self) -> Turn:

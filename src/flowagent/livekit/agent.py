@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import time
@@ -30,9 +31,11 @@ from livekit.agents.voice.events import (
 )
 from livekit.agents.voice.speech_handle import SpeechHandle
 
+from flowagent.endpointing import delays
 from flowagent.engine import Conversation
 from flowagent.flow import Flow
 from flowagent.livekit.llm import FlowLLM
+from flowagent.livekit.turns import FlowTurnDetector
 from flowagent.observe import EventSink
 from flowagent.slots.base import SlotValue
 from flowagent.store.base import ConversationStore
@@ -81,6 +84,7 @@ class FlowAgent(Agent):
         sinks: Sequence[EventSink] = (),
         on_handoff: HandoffHook | None = None,
         end_session: bool = True,
+        endpointing: bool = True,
     ) -> None:
         self.flow = flow
         resumed = None
@@ -106,7 +110,27 @@ class FlowAgent(Agent):
         self._dtmf = ""
         self._ending = False
         self._tasks: set[asyncio.Future[None]] = set()
-        super().__init__(instructions=f"flowagent flow {flow.name!r}", llm=FlowLLM(self._respond))
+        #: the last endpointing decision: (status, delay in s), for the turn's log line
+        self.endpointing: tuple[str, float] | None = None
+        self.endpointing_log: list[tuple[str, float]] = []
+        turn_handling: Any = {}
+        if endpointing:  # slot-aware end of turn (flowagent.endpointing) through LiveKit's hook
+            self._turns = FlowTurnDetector()
+            self._turns.agent = self
+            start = delays()
+            turn_handling = {
+                "turn_detection": self._turns,
+                "endpointing": {
+                    "mode": "fixed",
+                    "min_delay": start.complete,
+                    "max_delay": start.incomplete,
+                },
+            }
+        super().__init__(
+            instructions=f"flowagent flow {flow.name!r}",
+            llm=FlowLLM(self._respond),
+            turn_handling=turn_handling,
+        )
 
     # --- lifecycle ---------------------------------------------------------------------
     async def on_enter(self) -> None:
@@ -164,7 +188,21 @@ class FlowAgent(Agent):
             },
         )
 
+    def note_endpointing(self, status: str, delay: float, at: float) -> None:
+        """Record the endpointing decision for the caller's current words (FlowTurnDetector)."""
+        self.endpointing = (str(status), delay)
+        self.endpointing_log.append((str(status), delay))
+
+    def _tune_endpointing(self) -> None:
+        """The new state's short delay becomes LiveKit's `min_delay` for the next answer."""
+        d = self.conversation.endpointing_delays()
+        opts: Any = {"mode": "fixed", "min_delay": d.complete, "max_delay": d.incomplete}
+        with contextlib.suppress(RuntimeError):  # not in a running session
+            self.session.update_options(endpointing_opts=opts)
+
     def _after(self, turn: Turn, handle: SpeechHandle | None) -> None:
+        if self.last_turn is None or self.last_turn.state != turn.state:
+            self._tune_endpointing()
         self.last_turn = turn
         self._holding = turn.hold
         if turn.ended and not self._ending:
@@ -256,6 +294,10 @@ class FlowAgent(Agent):
                         "flowagent": {
                             "event": "voice_response",
                             "e2e_ms": round(e2e, 1),
+                            "endpointing": self.endpointing[0] if self.endpointing else None,
+                            "endpointing_delay_s": self.endpointing[1]
+                            if self.endpointing
+                            else None,
                             "conversation_id": self.conversation.conversation_id,
                         }
                     },

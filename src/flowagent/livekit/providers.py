@@ -80,10 +80,16 @@ def build_tts(name: str, piper_voice: str | None = None, voice: str = "en-us") -
     raise ProviderError(f"unknown TTS {name!r}: use openai, espeak, piper, or module:Class")
 
 
-def build_vad() -> Any:
+#: Silero's end-of-speech silence (s). Silero's default is 0.55 s; a phone turn wants less:
+#: the flow's endpointing (flowagent.endpointing) adds a long wait when an answer is not
+#: finished, so the VAD can close a segment early (benchmarks/results/voice_loop.md).
+VAD_MIN_SILENCE = 0.3
+
+
+def build_vad(min_silence: float = VAD_MIN_SILENCE) -> Any:
     from livekit.plugins import silero
 
-    return silero.VAD.load()
+    return silero.VAD.load(min_silence_duration=min_silence)
 
 
 def _check_plugin(ref: str) -> None:
