@@ -61,6 +61,10 @@ states:
 
 @pytest.mark.slow
 @pytest.mark.voice
+@pytest.mark.xfail(
+    reason="issue 14 open: the turn still ends after the first six digits in the audio loop",
+    strict=False,
+)
 def test_a_caller_who_pauses_mid_phone_number_is_not_cut_off(tmp_path: Path) -> None:
     """The caller stops for 1.2 s after six digits. The flow knows the number is not finished
     (slot-aware endpointing), so the whole number is captured in one turn."""
