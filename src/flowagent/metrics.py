@@ -41,6 +41,8 @@ class Metrics:
         self.commands: Counter[str] = Counter()
         self.action_errors = 0
         self.latency_ms: list[float] = []
+        self.voice_response_ms: list[float] = []  # end of caller speech → first agent audio
+        self.endpointing: Counter[str] = Counter()  # complete / incomplete / normal / none
 
     def emit(self, event: FlowEvent) -> None:
         self.add(event.to_dict())
@@ -72,6 +74,10 @@ class Metrics:
             self.commands[str(row.get("target"))] += 1
         elif kind == "action_error":
             self.action_errors += 1
+        elif kind == "voice_response":
+            if isinstance(row.get("e2e_ms"), int | float):
+                self.voice_response_ms.append(float(row["e2e_ms"]))
+            self.endpointing[str(row.get("endpointing") or "none")] += 1
 
     def read(self, paths: Iterable[str | Path]) -> Metrics:
         """Add every event of these JSONL files (lines that are not events are skipped)."""
@@ -124,6 +130,11 @@ class Metrics:
                 "p95": _pct(self.latency_ms, 95),
                 "p99": _pct(self.latency_ms, 99),
             },
+            "voice_response_ms": {
+                "p50": _pct(self.voice_response_ms, 50),
+                "p95": _pct(self.voice_response_ms, 95),
+            },
+            "endpointing": dict(self.endpointing.most_common()),
         }
 
 
@@ -144,6 +155,16 @@ def format_summary(s: Mapping[str, Any]) -> str:
         f"retry rate      {pc(s['retry_rate'])}    no-input rate {pc(s['no_input_rate'])}"
         f"    action errors {s['action_errors']}",
         f"turn latency    {latency}",
+    ]
+    if s.get("endpointing"):
+        voice = s["voice_response_ms"]
+        lines.append(
+            "voice response  "
+            + "  ".join(f"{k} {v:.0f} ms" if v is not None else f"{k} —" for k, v in voice.items())
+            + "    endpointing "
+            + ", ".join(f"{k} {v}" for k, v in s["endpointing"].items())
+        )
+    lines += [
         "",
         "outcomes        " + ", ".join(f"{k} {v}" for k, v in s["outcomes"].items()),
         "",
@@ -210,6 +231,26 @@ class PrometheusSink:
             registry=reg,
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
         )
+        self.voice_response = Histogram(
+            "flowagent_voice_response_seconds",
+            "End of the caller's speech to the agent's first audio, by endpointing decision",
+            ["flow", "endpointing"],
+            registry=reg,
+            buckets=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 5.0),
+        )
+        self.endpointing = PCounter(
+            "flowagent_endpointing_decisions",
+            "Caller turns by endpointing decision (complete, incomplete, normal, none)",
+            ["flow", "decision"],
+            registry=reg,
+        )
+        self.endpointing_delay = Histogram(
+            "flowagent_endpointing_delay_seconds",
+            "Silence waited after the caller's speech before taking the turn",
+            ["flow", "decision"],
+            registry=reg,
+            buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
+        )
         self.ended_labels = ("flow", "outcome")
 
     def emit(self, event: FlowEvent) -> None:
@@ -229,3 +270,9 @@ class PrometheusSink:
             self.invalid.labels(f, str(event.slot), str(d.get("reason"))).inc()
         elif event.event == "state_change":
             self.moves.labels(f, str(d.get("source")), event.state).inc()
+        elif event.event == "voice_response":
+            decision = str(d.get("endpointing") or "none")
+            self.endpointing.labels(f, decision).inc()
+            self.voice_response.labels(f, decision).observe(float(d.get("e2e_ms", 0.0)) / 1000)
+            if isinstance(d.get("endpointing_delay_s"), int | float):
+                self.endpointing_delay.labels(f, decision).observe(float(d["endpointing_delay_s"]))

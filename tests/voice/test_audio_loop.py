@@ -61,19 +61,16 @@ states:
 
 @pytest.mark.slow
 @pytest.mark.voice
-@pytest.mark.xfail(
-    reason="issue 14 open: the turn still ends after the first six digits in the audio loop",
-    strict=False,
-)
 def test_a_caller_who_pauses_mid_phone_number_is_not_cut_off(tmp_path: Path) -> None:
     """The caller stops for 1.2 s after six digits. The flow knows the number is not finished
-    (slot-aware endpointing), so the whole number is captured in one turn."""
+    (slot-aware endpointing), so the whole number is captured in one turn. (The digits are
+    ones the tiny test model hears reliably from espeak-ng: this is about turn-taking.)"""
     reason = missing()
     if reason:
         pytest.skip(reason)
     flow = tmp_path / "callback.yaml"
     flow.write_text(PHONE_FLOW)
-    lines = [["My number is two one two, three four six,", "seven eight nine zero."]]
+    lines = [["My number is two one two, three four six,", "four five six seven."]]
     result = asyncio.run(run_loop(lines, max_turns=1, flow_path=flow))
-    assert result.slots.get("phone") == "+12123467890", result.transcripts
+    assert result.slots.get("phone") == "+12123464567", result.transcripts
     assert result.outcome == "complete"  # one caller turn: the pause did not end it

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from livekit.agents import Agent
+from livekit.agents.utils import is_given
 from livekit.agents.voice.events import (
     AgentStateChangedEvent,
     ConversationItemAddedEvent,
@@ -36,7 +37,7 @@ from flowagent.engine import Conversation
 from flowagent.flow import Flow
 from flowagent.livekit.llm import FlowLLM
 from flowagent.livekit.turns import FlowTurnDetector
-from flowagent.observe import EventSink
+from flowagent.observe import EventSink, FlowEvent
 from flowagent.slots.base import SlotValue
 from flowagent.store.base import ConversationStore
 from flowagent.turn import Turn
@@ -98,6 +99,7 @@ class FlowAgent(Agent):
             )
         )
         self.on_handoff = on_handoff
+        self._sinks = tuple(sinks)
         self.end_session = end_session
         self.last_turn: Turn | None = None
         self.engine_ms: list[float] = []  # engine wall time per turn, for metrics
@@ -113,18 +115,20 @@ class FlowAgent(Agent):
         #: the last endpointing decision: (status, delay in s), for the turn's log line
         self.endpointing: tuple[str, float] | None = None
         self.endpointing_log: list[tuple[str, float]] = []
-        turn_handling: Any = {}
+        # LiveKit's preemptive generation would run the engine on words the caller has not
+        # finished (the flow's reply is ~1 ms, so it saves nothing): the engine hears each
+        # turn once, when LiveKit commits it.
+        turn_handling: Any = {"preemptive_generation": {"enabled": False}}
+        self._turns: FlowTurnDetector | None = None
         if endpointing:  # slot-aware end of turn (flowagent.endpointing) through LiveKit's hook
             self._turns = FlowTurnDetector()
             self._turns.agent = self
             start = delays()
-            turn_handling = {
-                "turn_detection": self._turns,
-                "endpointing": {
-                    "mode": "fixed",
-                    "min_delay": start.complete,
-                    "max_delay": start.incomplete,
-                },
+            turn_handling["turn_detection"] = self._turns
+            turn_handling["endpointing"] = {
+                "mode": "fixed",
+                "min_delay": start.complete,
+                "max_delay": start.incomplete,
             }
         super().__init__(
             instructions=f"flowagent flow {flow.name!r}",
@@ -140,6 +144,7 @@ class FlowAgent(Agent):
         session.on("conversation_item_added", self._on_item)
         session.on("speech_created", self._on_speech_created)
         session.on("user_transcription_timeout", self._on_unheard)
+        self._watch_stt(True)
         self._watch_dtmf()
         conv = self.conversation
         turn = conv.current_turn() if conv.context.started else conv.start()
@@ -147,6 +152,13 @@ class FlowAgent(Agent):
 
     async def on_exit(self) -> None:
         self._cancel_timer()
+        self._watch_stt(False)
+
+    def _watch_stt(self, on: bool) -> None:
+        """Let the turn detector see when a batch STT finishes each recognition."""
+        if self._turns is None:
+            return
+        self._turns.transcripts.watch(self.stt if is_given(self.stt) else self.session.stt, on)
 
     # --- turns ---------------------------------------------------------------------------
     async def _respond(self, text: str) -> str:
@@ -183,12 +195,13 @@ class FlowAgent(Agent):
                     "event": "voice_turn",
                     "engine_ms": round(elapsed, 3),
                     "state": turn.state,
+                    "endpointing": self.endpointing[0] if self.endpointing else None,
                     "conversation_id": self.conversation.conversation_id,
                 }
             },
         )
 
-    def note_endpointing(self, status: str, delay: float, at: float) -> None:
+    def note_endpointing(self, status: str, delay: float) -> None:
         """Record the endpointing decision for the caller's current words (FlowTurnDetector)."""
         self.endpointing = (str(status), delay)
         self.endpointing_log.append((str(status), delay))
@@ -244,6 +257,8 @@ class FlowAgent(Agent):
 
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "speaking":
+            if self._turns is not None:
+                self._turns.transcripts.speech_started(ev.created_at)
             self._cancel_timer()
             self._holding = False
 
@@ -285,24 +300,45 @@ class FlowAgent(Agent):
                 self.conversation.mark_interrupted(getattr(item, "text_content", None))
             started = timing.get("started_speaking_at")
             if started and self._user_stopped:
-                # end of the caller's speech → the agent's first audio, for the turn's log line
-                e2e = (float(started) - self._user_stopped) * 1e3
-                self.response_ms.append(e2e)
-                log.info(
-                    "voice response",
-                    extra={
-                        "flowagent": {
-                            "event": "voice_response",
-                            "e2e_ms": round(e2e, 1),
-                            "endpointing": self.endpointing[0] if self.endpointing else None,
-                            "endpointing_delay_s": self.endpointing[1]
-                            if self.endpointing
-                            else None,
-                            "conversation_id": self.conversation.conversation_id,
-                        }
-                    },
-                )
+                self._responded((float(started) - self._user_stopped) * 1e3)
                 self._user_stopped = 0.0
+
+    def _responded(self, e2e_ms: float) -> None:
+        """The agent's first audio after a caller turn: the turn's log line and a
+        `voice_response` event (end of speech → first audio, the endpointing decision and its
+        delay) for the conversation's sinks, e.g. `PrometheusSink` behind --metrics-port."""
+        self.response_ms.append(e2e_ms)
+        status, delay = self.endpointing or (None, None)
+        self.endpointing = None  # one decision per caller turn
+        fields = {
+            "e2e_ms": round(e2e_ms, 1),
+            "endpointing": status,
+            "endpointing_delay_s": delay,
+        }
+        conv = self.conversation
+        log.info(
+            "voice response",
+            extra={
+                "flowagent": {
+                    "event": "voice_response",
+                    **fields,
+                    "conversation_id": conv.conversation_id,
+                }
+            },
+        )
+        event = FlowEvent(
+            "voice_response",
+            conv.conversation_id,
+            self.flow.name,
+            conv.state,
+            conv.context.turns,
+            detail=fields,
+        )
+        for sink in self._sinks:
+            try:
+                sink.emit(event)
+            except Exception:
+                log.exception("event sink failed")
 
     # --- keypad ------------------------------------------------------------------------
     def handle_dtmf(self, digit: str) -> None:
