@@ -52,6 +52,10 @@ def attach_caller(session: Any, agent: Any, ctx: Any) -> None:
     result = LoopResult()
     loop = Loopback(result)
     loop.attach(session)
+    session.on(
+        "user_input_transcribed",
+        lambda ev: result.transcripts.append(ev.transcript) if ev.is_final else None,
+    )
     room = ctx.job.room.name
     path = result_path(room)
     path.unlink(missing_ok=True)
@@ -68,6 +72,7 @@ def attach_caller(session: Any, agent: Any, ctx: Any) -> None:
             "slots": {k: str(v) for k, v in conv.slots.items()},
             "replies": len(result.agent_audio),
             "transcripts": result.transcripts,
+            "history": [str(h) for h in conv.context.history][-12:],
             "latency_ms": result.latency_ms,
         }
         tmp = path.with_suffix(".tmp")
