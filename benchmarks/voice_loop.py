@@ -66,6 +66,7 @@ FRAME = RATE // 100  # 10 ms frames
 #: hears, the same segment in every run however long the wait for the agent took — tiny.en
 #: can hear "maria at gmail" three ways when its input moves by a few milliseconds.
 ALIGN = 2560
+VOICED = 300  # |sample| above which a 16-bit sample counts as voice (-40 dBFS)
 
 
 def missing() -> str | None:
@@ -117,6 +118,7 @@ class LoopResult:
     outcome: str | None = None
     interruptions: int = 0
     response_ms: list[float] = field(default_factory=list)  # as FlowAgent logs it
+    decisions: list[str] = field(default_factory=list)  # endpointing decision, per latency
     history: list[Any] = field(default_factory=list)
 
 
@@ -224,16 +226,25 @@ class Loopback:
         session.input.audio = self.input
         session.output.audio = self.output
 
-    async def feed(self, samples: np.ndarray, seconds_of_silence: float = 0.0) -> None:
-        """Speak `samples` (16 kHz int16) in real time, then `seconds_of_silence`."""
+    async def feed(self, samples: np.ndarray, seconds_of_silence: float = 0.0) -> float:
+        """Speak `samples` (16 kHz int16) in real time, then `seconds_of_silence`. Returns
+        the `perf_counter` time the caller's voice ended: when the frame with its last voiced
+        sample went out (espeak-ng ends each line with ~0.4 s of silence, which is not
+        speech)."""
         lead = np.zeros((-self.pushed) % ALIGN, np.int16)  # start on the alignment (above)
         tail = np.zeros(int(RATE * seconds_of_silence), np.int16)
         padded = np.concatenate([lead, samples, tail])
         padded = np.concatenate([padded, np.zeros((-len(padded)) % FRAME, np.int16)])
+        voiced = np.nonzero(np.abs(padded) > VOICED)[0]
+        last = int(voiced[-1]) if len(voiced) else 0
+        voice_end = time.perf_counter()
         for i in range(0, len(padded), FRAME):
             await self._put(padded[i : i + FRAME])
+            if i <= last < i + FRAME:
+                voice_end = time.perf_counter()
             if i % (FRAME * 5) == 0:
                 await asyncio.sleep(0.05)  # 50 ms of audio per 50 ms: real time
+        return voice_end
 
     async def _put(self, chunk: np.ndarray) -> None:
         from livekit import rtc
@@ -306,10 +317,9 @@ async def converse(
         heard_before = len(result.agent_audio)
         turns_before = agent.conversation.context.turns
         parts = line if isinstance(line, list) else [line]
+        loop.first_frame.clear()  # the agent may answer before the line's trailing silence ends
         for k, part in enumerate(parts):  # a list: segments with a PAUSE s pause between
-            await loop.feed(speak(part), PAUSE if k < len(parts) - 1 else 0.0)
-        speech_end = time.perf_counter()
-        loop.first_frame.clear()
+            speech_end = await loop.feed(speak(part), PAUSE if k < len(parts) - 1 else 0.0)
         await loop.wait_for(
             lambda t=turns_before, h=heard_before: (
                 agent.conversation.context.turns > t and len(result.agent_audio) > h
@@ -318,6 +328,8 @@ async def converse(
         )
         if loop.first_frame:
             result.latency_ms.append((loop.first_frame[0] - speech_end) * 1e3)
+            decision = agent.endpointing_log[-1] if agent.endpointing_log else None
+            result.decisions.append(decision[0] if decision else "none")
         if agent.conversation.ended:
             break
     result.engine_ms = list(agent.engine_ms)
@@ -328,6 +340,32 @@ async def converse(
     result.outcome = agent.conversation.outcome
 
 
+@dataclass(frozen=True)
+class Setup:
+    """The turn-taking settings of one run: Silero's end-of-speech silence (s), whether the
+    flow decides the end of the turn (`FlowAgent(endpointing=...)`; off: LiveKit's default
+    turn detector and delays), and whether the flow's recognition hints reach the STT."""
+
+    name: str
+    vad_silence: float
+    endpointing: bool
+    hints: bool
+
+
+#: What main shipped before issue 14: Silero's default 0.55 s silence, LiveKit's default turn
+#: detector (its cloud/local inference model) with its default delays, no hints.
+BEFORE = Setup("before (main: VAD 0.55 s, LiveKit turn detector)", 0.55, False, False)
+#: This library's defaults.
+AFTER = Setup("after (VAD 0.3 s, flow endpointing, hints)", 0.3, True, True)
+#: One setting changed at a time, for the table in docs/livekit.md.
+PARTS = [
+    Setup("VAD 0.3 s, LiveKit turn detector", 0.3, False, False),
+    Setup("VAD 0.55 s, flow endpointing", 0.55, True, False),
+    Setup("VAD 0.3 s, flow endpointing, no hints", 0.3, True, False),
+    Setup("VAD 0.2 s, flow endpointing, hints", 0.2, True, True),
+]
+
+
 async def run_loop(
     lines: list[Any] = CALLER,
     *,
@@ -336,11 +374,14 @@ async def run_loop(
     flow_path: Path | None = None,
     answer_questions: bool = False,
     max_turns: int = 8,
+    setup: Setup = AFTER,
+    stt: Any = None,
 ) -> LoopResult:
     """Run a spoken call in this process. With `barge_in_after`, the caller starts the first
     line that many seconds into the greeting instead of waiting for it to end (needs
     `realtime`). With `answer_questions`, after the scripted lines the caller keeps answering
-    whatever the agent asks, as a person would after being misheard."""
+    whatever the agent asks, as a person would after being misheard. `setup`: the turn-taking
+    settings; `stt`: a `WhisperSTT` to reuse (default: a new one on the test model)."""
     from livekit.agents import AgentSession
 
     import flowagent
@@ -353,11 +394,19 @@ async def run_loop(
     loop = Loopback(result, realtime=realtime)
     flow = flowagent.load_flow(flow_path or HERE.parent / "flows" / "appointment.yaml")
     session: AgentSession[Any] = AgentSession(
-        stt=WhisperSTT(test_whisper_model()), tts=EspeakTTS(speed=190), vad=build_vad()
+        stt=stt or WhisperSTT(test_whisper_model()),
+        tts=EspeakTTS(speed=190),
+        vad=build_vad(setup.vad_silence),
     )
     collect_metrics(session, result)
     loop.attach(session)
-    agent = FlowAgent(flow, now=datetime(2026, 11, 23, 10, 0), end_session=False)
+    agent = FlowAgent(
+        flow,
+        now=datetime(2026, 11, 23, 10, 0),
+        end_session=False,
+        endpointing=setup.endpointing,
+        hints=setup.hints,
+    )
     await session.start(agent, record=False)
     await converse(
         loop,
@@ -371,21 +420,29 @@ async def run_loop(
     return result
 
 
-def engine_replay(transcripts: list[str], rounds: int = 200) -> list[float]:
-    """The engine's own time for exactly these transcripts, without the audio stack
-    competing for the interpreter: each caller turn replayed on fresh conversations."""
+def engine_replay(calls: list[list[str]], rounds: int = 200) -> tuple[list[float], list[str]]:
+    """The engine's own time for exactly these calls' transcripts, without the audio stack
+    competing for the interpreter: each call replayed `rounds` times on fresh conversations,
+    each caller turn timed as the live loop runs it — the endpointing question
+    (`answer_status`) and then the turn (`handle`). Also returns the answer status of each
+    turn (complete / incomplete / normal), in order."""
     import flowagent
 
     flow = flowagent.load_flow(HERE.parent / "flows" / "appointment.yaml")
     out: list[float] = []
-    for _ in range(rounds):
-        conv = flow.new_conversation(now=datetime(2026, 11, 23, 10, 0))
-        conv.start()
-        for text in transcripts:
-            started = time.perf_counter()
-            conv.handle(text)
-            out.append((time.perf_counter() - started) * 1e3)
-    return out
+    statuses: list[str] = []
+    for r in range(rounds):
+        for transcripts in calls:
+            conv = flow.new_conversation(now=datetime(2026, 11, 23, 10, 0))
+            conv.start()
+            for text in transcripts:
+                started = time.perf_counter()
+                status = conv.answer_status(text)
+                conv.handle(text)
+                out.append((time.perf_counter() - started) * 1e3)
+                if r == 0:
+                    statuses.append(str(status))
+    return out, statuses
 
 
 def transcribe(samples: np.ndarray) -> str:
@@ -396,63 +453,166 @@ def transcribe(samples: np.ndarray) -> str:
     return " ".join(s.text.strip() for s in segments)
 
 
+async def run_setup(setup: Setup, calls: int, stt: Any) -> list[LoopResult]:
+    """`calls` scripted calls (the caller answers what is asked) with these settings."""
+    results = []
+    for _ in range(calls):
+        stt.set_hints(None)  # no hints left over from another setup
+        results.append(await run_loop(answer_questions=True, setup=setup, stt=stt))
+    return results
+
+
+def summarise(setup: Setup, results: list[LoopResult]) -> dict[str, Any]:
+    """Per setup: end of speech → first audio over all caller turns and over complete
+    answers (the flow's answer status of each turn's transcript, the same for every setup),
+    and the pieces LiveKit reports."""
+    latency = [ms for r in results for ms in r.latency_ms]
+    complete = []
+    for r in results:  # a turn heard as two transcripts cannot be paired: left out
+        if len(r.transcripts) == len(r.latency_ms):
+            _, statuses = engine_replay([r.transcripts], rounds=1)
+            complete += [
+                ms for ms, st in zip(r.latency_ms, statuses, strict=True) if st == "complete"
+            ]
+    return {
+        "setup": setup,
+        "turns": len(latency),
+        "latency": latency,
+        "complete": complete,
+        "outcomes": [r.outcome for r in results],
+        "eou": [x for r in results for x in r.eou_ms],
+        "stt": [x for r in results for x in r.stt_ms],
+        "tts": [x for r in results for x in r.tts_ttfb_ms],
+        "engine": [x for r in results for x in r.engine_ms],
+        "response": [x for r in results for x in r.response_ms],
+        "transcripts": results[0].transcripts if results else [],
+    }
+
+
+def ms(values: list[float], p: float | None = None) -> str:
+    if not values:
+        return "—"
+    return f"{(median(values) if p is None else pct(values, p)):.0f} ms"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=RESULTS / "voice_loop.md")
+    parser.add_argument("--calls", type=int, default=8, help="calls with the defaults (after)")
+    parser.add_argument(
+        "--baseline-calls", type=int, default=4, help="calls with each other setting"
+    )
     args = parser.parse_args()
     reason = missing()
     if reason:
         print(f"voice loop skipped: {reason}")
         return 0
-    r = asyncio.run(run_loop())
-    replay = engine_replay(r.transcripts)
-    rest = [max(0.0, lat - eng) for lat, eng in zip(r.latency_ms, r.engine_ms, strict=False)]
+    from flowagent.livekit.offline import WhisperSTT
+    from flowagent.testing.speech_model import test_whisper_model
+
+    stt = WhisperSTT(test_whisper_model())
+    runs = []
+    started = time.perf_counter()
+    for setup, calls in [
+        (BEFORE, args.baseline_calls),
+        *[(part, args.baseline_calls) for part in PARTS],
+        (AFTER, args.calls),
+    ]:
+        results = asyncio.run(run_setup(setup, calls, stt))
+        runs.append(summarise(setup, results))
+        print(f"{setup.name}: {ms(runs[-1]['latency'])}", flush=True)
+    seconds = time.perf_counter() - started
+    after = runs[-1]
+    replay, _ = engine_replay([after["transcripts"]])
+    settings = [
+        [
+            run["setup"].name,
+            f"{run['setup'].vad_silence} s",
+            "flow" if run["setup"].endpointing else "LiveKit default",
+            "yes" if run["setup"].hints else "no",
+            run["turns"],
+            ms(run["latency"]),
+            ms(run["latency"], 95),
+            f"{ms(run['complete'])} / {ms(run['complete'], 95)} ({len(run['complete'])})",
+            ms(run["eou"]),
+            ms(run["stt"]),
+            f"{run['outcomes'].count('complete')}/{len(run['outcomes'])}",
+        ]
+        for run in runs
+    ]
     rows = [
         [
             "end of caller speech → first agent audio",
-            f"{median(r.latency_ms):.0f} ms",
-            f"{pct(r.latency_ms, 95):.0f} ms",
+            ms(after["latency"]),
+            ms(after["latency"], 95),
+            "—",
+        ],
+        ["  complete answers", ms(after["complete"]), ms(after["complete"], 95), "—"],
+        [
+            "  as FlowAgent logs it (VAD end of speech)",
+            ms(after["response"]),
+            ms(after["response"], 95),
             "—",
         ],
         [
-            "  of which the engine (same transcripts replayed 200×)",
+            "  of which the engine (answer_status + handle, replayed 200×)",
             f"{median(replay):.2f} ms",
             f"{pct(replay, 95):.2f} ms",
             f"{pct(replay, 99):.2f} ms",
         ],
         [
             "  engine as timed inside the live loop (wall)",
-            f"{median(r.engine_ms):.2f} ms",
+            f"{median(after['engine']):.2f} ms",
             "—",
-            f"{pct(r.engine_ms, 99):.2f} ms",
+            f"{pct(after['engine'], 99):.2f} ms",
         ],
         [
-            "  VAD end-of-utterance delay",
-            f"{median(r.eou_ms):.0f} ms",
-            f"{pct(r.eou_ms, 95):.0f} ms",
+            "  LiveKit end-of-utterance delay (EOUMetrics)",
+            ms(after["eou"]),
+            ms(after["eou"], 95),
             "—",
         ],
-        [
-            "  STT (whisper tiny.en, per utterance)",
-            f"{median(r.stt_ms):.0f} ms",
-            f"{pct(r.stt_ms, 95):.0f} ms",
-            "—",
-        ],
-        [
-            "  TTS first byte (espeak-ng)",
-            f"{median(r.tts_ttfb_ms):.0f} ms",
-            f"{pct(r.tts_ttfb_ms, 95):.0f} ms",
-            "—",
-        ],
-        ["  everything but the engine", f"{median(rest):.0f} ms", f"{pct(rest, 95):.0f} ms", "—"],
+        ["  STT (whisper tiny.en, per utterance)", ms(after["stt"]), ms(after["stt"], 95), "—"],
+        ["  TTS first byte (espeak-ng)", ms(after["tts"]), ms(after["tts"], 95), "—"],
     ]
+    before = runs[0]
     report = (
-        "# Offline voice loop\n\n"
-        f"Command: `python benchmarks/voice_loop.py`  \nMachine: {machine()}  \nCommit: {git_rev()}; "
-        f"{len(r.latency_ms)} caller turns; outcome {r.outcome}; slots {r.slots}.\n\n"
+        "# Offline voice loop: end of the caller's speech → the agent's first audio\n\n"
+        f"Command: `python benchmarks/voice_loop.py --calls {args.calls} --baseline-calls "
+        f"{args.baseline_calls}`  \nMachine: {machine()}  \nCommit: {git_rev()}; "
+        f"{sum(len(r['outcomes']) for r in runs)} calls in {seconds:.0f} s, all in this process "
+        "(one whisper model, the same caller lines).\n\n"
+        "The caller (espeak-ng) says three lines and answers whatever is asked again; time runs "
+        "from the caller's last voiced sample to the agent's first audio frame. A complete "
+        "answer is a turn whose transcript the flow reads as complete (`answer_status`); "
+        "the others here are the first line (said before anything is asked: normal).\n\n"
+        f"**Before** (main's settings): median {ms(before['latency'])}, p95 "
+        f"{ms(before['latency'], 95)}; complete answers median {ms(before['complete'])}, p95 "
+        f"{ms(before['complete'], 95)}.  \n"
+        f"**After** (this library's defaults): median {ms(after['latency'])}, p95 "
+        f"{ms(after['latency'], 95)}; complete answers median {ms(after['complete'])}, p95 "
+        f"{ms(after['complete'], 95)}.\n\n"
+        "## Each setting\n\n"
+        + table(
+            [
+                "setup",
+                "VAD silence",
+                "turn detection",
+                "hints",
+                "turns",
+                "median",
+                "p95",
+                "complete: median / p95 (n)",
+                "LiveKit EOU delay",
+                "STT",
+                "booked",
+            ],
+            settings,
+        )
+        + "\n\n## After, in detail\n\n"
         + table(["measure", "median", "p95", "p99"], rows)
-        + "\n\nWhat the STT heard: "
-        + " | ".join(r.transcripts)
+        + "\n\nWhat the STT heard (after, first call): "
+        + " | ".join(after["transcripts"])
         + "\n"
     )
     write_report(report, args.out)

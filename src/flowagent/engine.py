@@ -28,6 +28,7 @@ from flowagent.turn import Turn
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
     from flowagent.endpointing import AnswerStatus, Delays
+    from flowagent.hints import RecognitionHints
     from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
@@ -113,6 +114,22 @@ class Conversation:
         from flowagent.endpointing import answer_status
 
         return answer_status(self._flow, self._ctx, partial_text)
+
+    def recognition_hints(self) -> RecognitionHints | None:
+        """What the speech recogniser should listen for next: the expected slot's types, an
+        example answer for types where that helps, a choice's labels and synonyms; yes/no for
+        a confirmation; None when nothing in particular is expected. See `flowagent.hints`."""
+        from flowagent.hints import hints_for
+
+        expecting = self._ctx.expecting
+        if self._ctx.ended or not expecting:
+            return None
+        if expecting == "confirmation":
+            return hints_for(["yesno"])
+        info = self._flow.slots.get(expecting)
+        if info is None:
+            return None
+        return hints_for(info.types, info.options, info.labels)
 
     def endpointing_delays(self) -> Delays:
         """The silence (s) to wait per answer status in the current state: the state's

@@ -7,7 +7,13 @@
   caller speaks again; speech the STT could not transcribe counts as a no-match;
 - barge-in: per state (`voice.interruptible`); a cut reply is marked in the history;
 - keypad: DTMF digits feed phone and number slots, `#` ends the entry;
-- a `handoff` outcome calls the host's hook with the slots so far (e.g. to transfer the call).
+- a `handoff` outcome calls the host's hook with the slots so far (e.g. to transfer the call);
+- endpointing (`endpointing=True`): the flow decides when the caller's turn is over — soon
+  after a complete answer, later while a number is half said (`flowagent.livekit.turns`);
+- recognition hints (`hints=True`): after each turn, what the flow expects next goes to the
+  STT (`flowagent.livekit.hints`);
+- each answered turn logs `voice response` with end of speech → first audio and the
+  endpointing decision, and sends a `voice_response` event to the sinks (metrics).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from livekit.agents.voice.speech_handle import SpeechHandle
 from flowagent.endpointing import delays
 from flowagent.engine import Conversation
 from flowagent.flow import Flow
+from flowagent.livekit.hints import send_hints
 from flowagent.livekit.llm import FlowLLM
 from flowagent.livekit.turns import FlowTurnDetector
 from flowagent.observe import EventSink, FlowEvent
@@ -86,6 +93,7 @@ class FlowAgent(Agent):
         on_handoff: HandoffHook | None = None,
         end_session: bool = True,
         endpointing: bool = True,
+        hints: bool = True,
     ) -> None:
         self.flow = flow
         resumed = None
@@ -99,6 +107,7 @@ class FlowAgent(Agent):
             )
         )
         self.on_handoff = on_handoff
+        self.hints = hints
         self._sinks = tuple(sinks)
         self.end_session = end_session
         self.last_turn: Turn | None = None
@@ -112,9 +121,11 @@ class FlowAgent(Agent):
         self._dtmf = ""
         self._ending = False
         self._tasks: set[asyncio.Future[None]] = set()
-        #: the last endpointing decision: (status, delay in s), for the turn's log line
+        #: the turn detector's latest decision on the caller's words: (status, delay in s)
         self.endpointing: tuple[str, float] | None = None
-        self.endpointing_log: list[tuple[str, float]] = []
+        #: per caller turn answered, the decision that ended it (None: no detector was asked)
+        self.endpointing_log: list[tuple[str, float] | None] = []
+        self._turn_endpointing: tuple[str, float] | None = None
         # LiveKit's preemptive generation would run the engine on words the caller has not
         # finished (the flow's reply is ~1 ms, so it saves nothing): the engine hears each
         # turn once, when LiveKit commits it.
@@ -165,6 +176,8 @@ class FlowAgent(Agent):
         """FlowLLM's responder: one caller utterance in, the flow's reply out."""
         self._cancel_timer()
         self._holding = False
+        self._turn_endpointing, self.endpointing = self.endpointing, None
+        self.endpointing_log.append(self._turn_endpointing)
         started = (time.perf_counter(), time.thread_time())
         turn = await self.conversation.handle_async(text)
         self._record(turn, started)
@@ -195,7 +208,7 @@ class FlowAgent(Agent):
                     "event": "voice_turn",
                     "engine_ms": round(elapsed, 3),
                     "state": turn.state,
-                    "endpointing": self.endpointing[0] if self.endpointing else None,
+                    "endpointing": self._turn_endpointing[0] if self._turn_endpointing else None,
                     "conversation_id": self.conversation.conversation_id,
                 }
             },
@@ -204,7 +217,6 @@ class FlowAgent(Agent):
     def note_endpointing(self, status: str, delay: float) -> None:
         """Record the endpointing decision for the caller's current words (FlowTurnDetector)."""
         self.endpointing = (str(status), delay)
-        self.endpointing_log.append((str(status), delay))
 
     def _tune_endpointing(self) -> None:
         """The new state's short delay becomes LiveKit's `min_delay` for the next answer."""
@@ -213,9 +225,20 @@ class FlowAgent(Agent):
         with contextlib.suppress(RuntimeError):  # not in a running session
             self.session.update_options(endpointing_opts=opts)
 
+    def _send_hints(self) -> None:
+        """What the flow expects next, to the STT (`flowagent.livekit.hints`)."""
+        with contextlib.suppress(RuntimeError):  # not in a running session
+            session = self.session
+            stt = self.stt if is_given(self.stt) else session.stt
+            send_hints(session, stt, self.conversation.recognition_hints())
+
     def _after(self, turn: Turn, handle: SpeechHandle | None) -> None:
-        if self.last_turn is None or self.last_turn.state != turn.state:
+        if self._turns is not None and (
+            self.last_turn is None or self.last_turn.state != turn.state
+        ):
             self._tune_endpointing()
+        if self.hints:
+            self._send_hints()
         self.last_turn = turn
         self._holding = turn.hold
         if turn.ended and not self._ending:
@@ -308,8 +331,8 @@ class FlowAgent(Agent):
         `voice_response` event (end of speech → first audio, the endpointing decision and its
         delay) for the conversation's sinks, e.g. `PrometheusSink` behind --metrics-port."""
         self.response_ms.append(e2e_ms)
-        status, delay = self.endpointing or (None, None)
-        self.endpointing = None  # one decision per caller turn
+        status, delay = self._turn_endpointing or (None, None)
+        self._turn_endpointing = None  # one decision per caller turn
         fields = {
             "e2e_ms": round(e2e_ms, 1),
             "endpointing": status,

@@ -26,6 +26,8 @@ from livekit.agents.types import (
     NotGivenOr,
 )
 
+from flowagent.hints import RecognitionHints
+
 #: The Whisper model used when none is given: the fastest English model (see
 #: benchmarks/results/voice_loop.md for its latency on 2 cores).
 DEFAULT_WHISPER_MODEL = "tiny.en"
@@ -77,6 +79,12 @@ class WhisperSTT(stt.STT[Any]):
         self._model = WhisperModel(path, device="cpu", compute_type="int8")
         self._language = language
         self._beam_size = beam_size
+        self._prompt: str | None = None
+
+    def set_hints(self, hints: RecognitionHints | None) -> None:
+        """What the flow expects next (`Conversation.recognition_hints()`), read by Whisper
+        as its `initial_prompt` for the following utterances; None clears it."""
+        self._prompt = hints.whisper_prompt if hints is not None else None
 
     @property
     def model(self) -> str:
@@ -115,7 +123,11 @@ class WhisperSTT(stt.STT[Any]):
 
     def _transcribe(self, samples: Any, language: str) -> str:
         segments, _ = self._model.transcribe(
-            samples, language=language, beam_size=self._beam_size, vad_filter=False
+            samples,
+            language=language,
+            beam_size=self._beam_size,
+            vad_filter=False,
+            initial_prompt=self._prompt,
         )
         return " ".join(s.text.strip() for s in segments).strip()
 
