@@ -4,10 +4,13 @@
     Silero VAD → faster-whisper tiny.en STT → FlowAgent (the engine) → espeak-ng TTS →
     the agent's audio captured from the session's audio output
 
-Reports per turn: end of user speech → first agent audio frame (median, p95), the engine's
-share (p99), and the rest broken down (VAD end-of-utterance delay, STT, TTS first byte).
+Reports per turn: end of the caller's voice → first agent audio frame (median, p95; all
+turns and complete answers), the engine's share (p99), and the rest broken down (LiveKit's
+end-of-utterance delay, STT, TTS first byte) — for main's turn-taking settings (`BEFORE`),
+each setting changed alone (`PARTS`) and this library's defaults (`AFTER`), in one process,
+the setups taken in turn call by call.
 
-    python benchmarks/voice_loop.py [--out benchmarks/results/voice_loop.md]
+    python benchmarks/voice_loop.py [--calls 6] [--out benchmarks/results/voice_loop.md]
 """
 
 from __future__ import annotations
@@ -453,12 +456,16 @@ def transcribe(samples: np.ndarray) -> str:
     return " ".join(s.text.strip() for s in segments)
 
 
-async def run_setup(setup: Setup, calls: int, stt: Any) -> list[LoopResult]:
-    """`calls` scripted calls (the caller answers what is asked) with these settings."""
-    results = []
-    for _ in range(calls):
-        stt.set_hints(None)  # no hints left over from another setup
-        results.append(await run_loop(answer_questions=True, setup=setup, stt=stt))
+async def run_setups(plan: list[tuple[Setup, int]], stt: Any) -> list[list[LoopResult]]:
+    """Scripted calls (the caller answers what is asked) for each (setup, number of calls),
+    taken in turn — one call of each setup, then the next round — so that a machine whose
+    load changes during the run slows every setup alike."""
+    results: list[list[LoopResult]] = [[] for _ in plan]
+    for round_ in range(max(calls for _, calls in plan)):
+        for k, (setup, calls) in enumerate(plan):
+            if round_ < calls:
+                stt.set_hints(None)  # no hints left over from another setup
+                results[k].append(await run_loop(answer_questions=True, setup=setup, stt=stt))
     return results
 
 
@@ -498,10 +505,7 @@ def ms(values: list[float], p: float | None = None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=RESULTS / "voice_loop.md")
-    parser.add_argument("--calls", type=int, default=8, help="calls with the defaults (after)")
-    parser.add_argument(
-        "--baseline-calls", type=int, default=4, help="calls with each other setting"
-    )
+    parser.add_argument("--calls", type=int, default=6, help="calls with each setup")
     args = parser.parse_args()
     reason = missing()
     if reason:
@@ -511,16 +515,12 @@ def main() -> int:
     from flowagent.testing.speech_model import test_whisper_model
 
     stt = WhisperSTT(test_whisper_model())
-    runs = []
+    plan = [(setup, args.calls) for setup in (BEFORE, *PARTS, AFTER)]
     started = time.perf_counter()
-    for setup, calls in [
-        (BEFORE, args.baseline_calls),
-        *[(part, args.baseline_calls) for part in PARTS],
-        (AFTER, args.calls),
-    ]:
-        results = asyncio.run(run_setup(setup, calls, stt))
-        runs.append(summarise(setup, results))
-        print(f"{setup.name}: {ms(runs[-1]['latency'])}", flush=True)
+    runs = [
+        summarise(setup, results)
+        for (setup, _), results in zip(plan, asyncio.run(run_setups(plan, stt)), strict=True)
+    ]
     seconds = time.perf_counter() - started
     after = runs[-1]
     replay, _ = engine_replay([after["transcripts"]])
@@ -578,10 +578,10 @@ def main() -> int:
     before = runs[0]
     report = (
         "# Offline voice loop: end of the caller's speech → the agent's first audio\n\n"
-        f"Command: `python benchmarks/voice_loop.py --calls {args.calls} --baseline-calls "
-        f"{args.baseline_calls}`  \nMachine: {machine()}  \nCommit: {git_rev()}; "
+        f"Command: `python benchmarks/voice_loop.py --calls {args.calls}`  \nMachine: {machine()}  \nCommit: {git_rev()}; "
         f"{sum(len(r['outcomes']) for r in runs)} calls in {seconds:.0f} s, all in this process "
-        "(one whisper model, the same caller lines).\n\n"
+        "(one whisper model, the same caller lines), the setups taken in turn call by call so "
+        "that the machine's load (shared, 2 cores) weighs on each alike.\n\n"
         "The caller (espeak-ng) says three lines and answers whatever is asked again; time runs "
         "from the caller's last voiced sample to the agent's first audio frame. A complete "
         "answer is a turn whose transcript the flow reads as complete (`answer_status`); "

@@ -25,7 +25,8 @@ def _pct(values: list[float], p: float) -> float | None:
 
 class Metrics:
     """Aggregates events: completion, turns, retries, silences, fallbacks, handoffs, slot
-    fill success, transitions and turn latency."""
+    fill success, transitions and turn latency; over a voice channel also end of speech →
+    first agent audio and the endpointing decisions (`voice_response` events)."""
 
     def __init__(self) -> None:
         self.conversations: set[str] = set()
@@ -190,7 +191,10 @@ def format_summary(s: Mapping[str, Any]) -> str:
 
 class PrometheusSink:
     """Exports flow metrics with prometheus-client (`pip install prometheus-client`); serve
-    them with `prometheus_client.start_http_server(port)`."""
+    them with `prometheus_client.start_http_server(port)`. Voice turns add
+    `flowagent_voice_response_seconds` (end of the caller's speech → the agent's first audio,
+    by endpointing decision), `flowagent_endpointing_decisions_total` and
+    `flowagent_endpointing_delay_seconds` (by decision: complete, incomplete, normal, none)."""
 
     def __init__(self, registry: Any = None) -> None:
         try:
