@@ -66,10 +66,12 @@ def missing() -> str | None:
 class Transcriber:
     """espeak-ng → WAV → faster-whisper tiny.en, all offline."""
 
-    def __init__(self, voice: list[str] | None = None) -> None:
+    def __init__(self, voice: list[str] | None = None, workdir: Path | None = None) -> None:
         self.voice = voice or VOICE
         self.model = whisper_model()
-        self.tmp = Path(tempfile.mkdtemp(prefix="flowagent-voice-"))
+        # Where the spoken WAV goes: the caller's directory (a test's tmp_path), else a
+        # fresh temporary one.
+        self.tmp = workdir or Path(tempfile.mkdtemp(prefix="flowagent-voice-"))
 
     def say(self, text: str) -> Path:
         wav = self.tmp / f"say-{abs(hash(text))}.wav"

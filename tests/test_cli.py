@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.conftest import APPOINTMENT, ROOT
 
 SCRIPT = ROOT / "examples" / "appointment_script.txt"
@@ -52,7 +53,6 @@ def test_run_prints_a_readable_dialogue() -> None:
     result = flowagent(
         "run", str(APPOINTMENT), "--now", "2026-11-23T10:00", stdin="this is Maria\n\n"
     )
-    assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("agent:  Thanks for calling")
     assert "caller: this is Maria" in lines
@@ -185,3 +185,66 @@ def test_log_writes_redacted_events_and_stats_summarises_them(tmp_path: Path) ->
     assert "completion      100.0%" in stats.stdout
     as_json = json.loads(flowagent("stats", str(log), "--json").stdout)
     assert as_json["outcomes"] == {"complete": 1}
+
+
+def test_input_ending_mid_call_says_what_the_flow_waits_for_and_exits_4() -> None:
+    result = flowagent(
+        "run", str(APPOINTMENT), "--now", "2026-11-23T10:00", stdin="this is Maria\n"
+    )
+    assert result.returncode == 4
+    assert result.stdout.splitlines()[-1] == "-- not ended: waiting for date --"
+
+
+def test_json_run_ending_mid_call_keeps_stdout_json_and_says_it_on_stderr() -> None:
+    result = flowagent("run", str(APPOINTMENT), "--json", stdin="this is Maria\n")
+    assert result.returncode == 4
+    assert [json.loads(line)["expecting"] for line in result.stdout.splitlines()] == [None, "date"]
+    assert result.stderr == "flowagent: -- not ended: waiting for date --\n"
+
+
+def test_check_gives_the_same_detail_as_run_for_a_broken_flow(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(APPOINTMENT.read_text().replace("    next: CONFIRM", "    nxet: CONFIRM"))
+    ran = flowagent("run", str(bad)).stderr.strip().removeprefix("flowagent: ")
+    checked = flowagent("check", str(bad)).stdout.splitlines()[0]
+    assert (
+        ran
+        == f"{bad}:123:5: error: states.COLLECT_INFO.nxet: unknown key 'nxet' (hint: did you mean 'next'?)"
+    )
+    assert checked == ran.replace("error: ", "error: [load] ", 1)
+
+
+def test_check_explains_termination_only_when_verbose() -> None:
+    short = flowagent("check", str(APPOINTMENT)).stdout.splitlines()
+    assert short == [
+        "termination: every conversation ends within 40 caller turns"
+        " (limits.max_turns; 4 cycles only it bounds: -v explains)",
+        f"{APPOINTMENT}: ok — 0 error(s), 0 warning(s)",
+    ]
+    verbose = flowagent("check", "-v", str(APPOINTMENT)).stdout
+    assert "without those cycles the counters alone bound it at" in verbose
+
+
+def test_an_unknown_repl_command_says_it_is_unknown() -> None:
+    result = flowagent("repl", str(APPOINTMENT), stdin=":slotz\n:quit\n")
+    assert "unknown command ':slotz' (did you mean :slots?); :help lists the commands" in (
+        result.stdout
+    )
+    assert ":history    show the dialogue so far" not in result.stdout  # not the help text
+
+
+def test_ctrl_c_in_the_repl_ends_the_line_before_exiting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C at the prompt raises KeyboardInterrupt out of input(), as a terminal does.
+    (In-process: a real SIGINT to a child is at the mercy of child reapers other tests in
+    this process may leave running.)"""
+    from flowagent.cli import main
+
+    def ctrl_c(prompt: str) -> str:
+        print(prompt, end="")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("builtins.input", ctrl_c)
+    assert main(["repl", str(APPOINTMENT)]) == 130
+    assert capsys.readouterr().out.endswith("\nyou> \n")  # the shell prompt starts a new line

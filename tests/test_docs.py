@@ -61,3 +61,17 @@ def test_the_first_flow_in_getting_started_works(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "See you on Friday, November 27th, Ada!" in result.stdout
+
+
+def test_the_getting_started_test_file_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flowagent.cli import main
+
+    text = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    flow_yaml, test_yaml = [m.group(2) for m in FENCE.finditer(text) if m.group(1) == "yaml"][:2]
+    (tmp_path / "hello.yaml").write_text(flow_yaml, encoding="utf-8")
+    (tmp_path / "hello.flowtest.yaml").write_text(test_yaml, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["test"]) == 0
+    assert capsys.readouterr().out == "1 passed, 0 failed\n"

@@ -48,6 +48,13 @@ def test_a_good_tiny_flow_loads(tmp_path: Path) -> None:
     assert flow.name == "tiny"
 
 
+@pytest.mark.parametrize("version", ["1", '"1"', '"2.0"'])
+def test_an_informational_version_loads_quoted_or_not(tmp_path: Path, version: str) -> None:
+    """`version` is informational: a quoted version is not a load error."""
+    flow = load(tmp_path, f"version: {version}\n" + GOOD)
+    assert flow.name == "tiny"
+
+
 def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     err = error_for(tmp_path, GOOD.replace("slots: [name]", "slots: [name"))
     assert err.file is not None and err.file.endswith("flow.yaml")
@@ -153,3 +160,18 @@ def test_wrong_state_kind_lists_the_kinds(tmp_path: Path) -> None:
     err = error_for(tmp_path, GOOD.replace("kind: collect", "kind: gather"))
     assert "'say'" in str(err) and "'collect'" in str(err)
     assert err.problems[0].line == 9
+
+
+def test_an_unquoted_closing_time_is_read_as_that_time(tmp_path: Path) -> None:
+    hours = "hours: {days: [mon], open: 09:00, close: 17:00}\nstates:"
+    flow = load(tmp_path, GOOD.replace("states:", hours))
+    assert flow.spec.hours is not None and flow.spec.hours.close == "17:00"  # not 1020
+
+
+def test_a_number_where_text_belongs_says_to_quote_it(tmp_path: Path) -> None:
+    err = error_for(tmp_path, GOOD.replace("prompt: What's your name?", "prompt: 2015"))
+    (problem,) = err.problems
+    assert (problem.line, problem.field) == (6, "slots.name.prompt")
+    assert problem.hint == (
+        "YAML reads this unquoted value as int 2015; put it in quotes to keep it as text"
+    )

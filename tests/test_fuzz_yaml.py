@@ -4,9 +4,9 @@ never another exception, never a silent half-load."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,13 +17,19 @@ from flowagent import FlowDefinitionError
 
 SOURCE = APPOINTMENT.read_text(encoding="utf-8")
 LINES = SOURCE.splitlines()
-WORKDIR = Path(tempfile.mkdtemp(prefix="flowagent-fuzz-"))
-shutil.copy(ROOT / "flows" / "appointment_actions.py", WORKDIR)
 fuzz = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def load_or_error(text: str) -> None:
-    path = WORKDIR / "mutant.yaml"
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where mutants are written: under pytest's temporary directory, never elsewhere."""
+    path = tmp_path_factory.mktemp("fuzz")
+    shutil.copy(ROOT / "flows" / "appointment_actions.py", path)
+    return path
+
+
+def load_or_error(workdir: Path, text: str) -> None:
+    path = workdir / "mutant.yaml"
     path.write_text(text, encoding="utf-8")
     try:
         flowagent.load_flow(path)
@@ -67,8 +73,8 @@ def mutant(draw: st.DrawFn) -> str:
 
 @fuzz
 @given(mutant())
-def test_mutated_reference_flow_loads_or_names_the_problem(text: str) -> None:
-    load_or_error(text)
+def test_mutated_reference_flow_loads_or_names_the_problem(workdir: Path, text: str) -> None:
+    load_or_error(workdir, text)
 
 
 yaml_values = st.recursive(
@@ -88,11 +94,13 @@ yaml_values = st.recursive(
         max_size=5,
     )
 )
-def test_random_yaml_documents_load_or_name_the_problem(doc: dict[str, object]) -> None:
-    load_or_error(yaml.safe_dump(doc))
+def test_random_yaml_documents_load_or_name_the_problem(
+    workdir: Path, doc: dict[str, object]
+) -> None:
+    load_or_error(workdir, yaml.safe_dump(doc))
 
 
 @fuzz
 @given(st.text(max_size=200))
-def test_random_text_loads_or_names_the_problem(text: str) -> None:
-    load_or_error(text)
+def test_random_text_loads_or_names_the_problem(workdir: Path, text: str) -> None:
+    load_or_error(workdir, text)

@@ -56,6 +56,19 @@ REALISTIC = [
     "talk to a person",
     "cancel",
     "x" * 500,
+    # how callers really talk (issue #11): pieces, spelling, questions, markers
+    "four one five",
+    "area code 212",
+    "d a n a dot r e y e s",
+    "at gmail dot com",
+    "Whitfield",
+    "how much does a checkup cost?",
+    "is the dentist nice?",
+    "[BLANK_AUDIO]",
+    "[inaudible]",
+    "(coughs) yes",
+    "that's it",
+    "4:15 555 0123 extension 12",
 ]
 utterance = st.one_of(st.sampled_from(REALISTIC), st.text(max_size=80))
 common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -66,6 +79,9 @@ def check_counters(conv: flowagent.Conversation) -> None:
     assert all(0 <= n <= LIMITS.max_no_match for n in counters.no_match.values()), counters
     assert 0 <= counters.no_input <= LIMITS.max_no_input, counters
     assert counters.confirm_rejections <= LIMITS.max_confirm_rejections, counters
+    assert 0 <= counters.unanswered < LIMITS.max_unanswered, counters
+    pending = conv.context.pending
+    assert pending is None or int(pending["pieces"]) < LIMITS.max_pieces, pending
 
 
 @common
@@ -105,3 +121,14 @@ def test_restored_conversations_reply_like_the_original(
     for line in after:
         a, b = original.handle(line), restored.handle(line)
         assert (a.text, a.state, a.slots, a.outcome) == (b.text, b.state, b.slots, b.outcome)
+
+
+@common
+@given(st.text(alphabet=st.characters(categories=["L", "Zs"]), min_size=1, max_size=30))
+def test_a_bracketed_marker_is_never_a_slot_value(inside: str) -> None:
+    conv = FLOW.new_conversation(now=NOW)
+    conv.start()
+    conv.handle("I need a checkup")
+    turn = conv.handle(f"[{inside}]")
+    assert conv.slots == {"type": "check_up"}
+    assert turn.event in ("no_input", "no_match")

@@ -266,7 +266,7 @@ BASES: list[tuple[str, str, str, object]] = [
     ("time", "spoken", "four fifteen pm", "16:15"),
     ("phone", "typed", "my cell is 917 555 2341", "+19175552341"),
     ("phone", "spoken", "area code 212, 555 0199", "+12125550199"),
-    ("phone", "typed", "555 123 4567 extension 2", "+15551234567"),
+    ("phone", "typed", "555 123 4567 extension 2", "+15551234567;ext=2"),
     (
         "phone",
         "spoken",

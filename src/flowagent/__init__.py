@@ -21,6 +21,7 @@ from flowagent.errors import (
     Problem,
     SnapshotError,
 )
+from flowagent.fakes import FakeAction
 from flowagent.flow import Flow, load_flow, load_flow_text
 from flowagent.turn import Turn
 
@@ -33,6 +34,7 @@ __all__ = [
     "ActionError",
     "Conversation",
     "ExtensionError",
+    "FakeAction",
     "Flow",
     "FlowCheckError",
     "FlowDefinitionError",

@@ -1,11 +1,29 @@
 """User actions: `module:function` references in a flow, resolved at load time and run with a
-timeout. A module is imported normally, or else loaded from a `.py` file next to the flow file
-(`my_actions:book` → `<flow dir>/my_actions.py`), so a flow and its actions can live together.
+timeout.
 
-An action receives a copy of the slots (`dict`) and returns a dict (or None); a coroutine
-function is awaited. Its result is stored under the state's name and readable in later prompts
-as `{{ result.key }}`. Any exception or a timeout becomes an `ActionError`, which the engine
-turns into a route to the fallback state — a failing action never ends the call abruptly.
+**Where an action may come from (the trust model, see docs/security.md).** A flow file is
+configuration, so it may only name code its author ships with it or code the host opted into:
+
+- the flow's own modules: a `.py` file beside the flow file (`my_actions:book` →
+  `<flow dir>/my_actions.py`, `lib.booking:book` → `<flow dir>/lib/booking.py`), loaded under a
+  private module name so two flows' `actions.py` never collide;
+- modules the host allows: `load_flow(..., allow_modules=["myapp"])`, the
+  `FLOWAGENT_ALLOW_MODULES` environment variable (comma-separated) or the CLI's
+  `--allow-module`; allowing `myapp` allows its submodules too.
+
+Anything else (`os:system`, `subprocess:run`, an installed package) is a load error naming the
+state's line. `load_flow(..., import_actions=False)` checks the references without importing
+anything (what `flowagent check` and `graph` do); such a flow's action states fail to the
+fallback until real (or fake) functions are put in `CompiledFlow.actions`.
+
+**How an action runs.** It receives a copy of the slots (`dict`) and returns a dict (or None);
+a coroutine function is awaited. Its result is made JSON-safe and stored under the state's name,
+readable in later prompts as `{{ result.key }}`. Any exception — `SystemExit` included — or a
+timeout becomes an `ActionError`, which the engine turns into a route to the fallback state: a
+failing action never ends the call abruptly. A plain function runs in its own daemon thread, so
+no action waits for another's pool slot; a call that outlives its timeout keeps its thread until
+it returns, and at most `MAX_RUNNING_PER_ACTION` calls of one function may be running at once —
+past that, new calls fail at once rather than pile up threads.
 """
 
 from __future__ import annotations
@@ -16,8 +34,13 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import math
+import os
+import re
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,68 +48,170 @@ from flowagent.errors import ActionError
 
 ActionFn = Callable[[dict[str, Any]], Any]
 
-_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="flowagent-action")
+#: Environment variable listing modules (comma-separated) flows may take actions from.
+ALLOW_ENV = "FLOWAGENT_ALLOW_MODULES"
+#: Calls of one action function that may be running at once (hung ones included).
+MAX_RUNNING_PER_ACTION = 16
 
 
-def resolve_action(ref: str, flow_dir: Path | None) -> ActionFn:
-    """Import `module:function`. Raises LookupError with a readable reason."""
+@dataclass(frozen=True, slots=True)
+class ActionPolicy:
+    """Which code a flow's actions may come from, and whether to import it now.
+
+    `allow_modules`: dotted module names the host trusts besides the flow's own `.py` files
+    (a name allows its submodules). `import_actions`: False checks every reference without
+    importing anything.
+    """
+
+    allow_modules: tuple[str, ...] = ()
+    import_actions: bool = True
+
+    @classmethod
+    def build(
+        cls, allow_modules: Iterable[str] | None = None, import_actions: bool = True
+    ) -> ActionPolicy:
+        """A policy from explicit names plus those in `FLOWAGENT_ALLOW_MODULES`."""
+        names = [*(allow_modules or ()), *os.environ.get(ALLOW_ENV, "").split(",")]
+        cleaned = tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+        return cls(cleaned, import_actions)
+
+    def allows(self, module_name: str) -> bool:
+        return any(
+            module_name == name or module_name.startswith(name + ".") for name in self.allow_modules
+        )
+
+
+def resolve_action(ref: str, flow_dir: Path | None, policy: ActionPolicy | None = None) -> ActionFn:
+    """The function `module:function` names, under `policy` (default: import the flow's own
+    modules only). Raises LookupError with a readable reason."""
+    policy = policy or ActionPolicy()
     module_name, _, func_name = ref.partition(":")
-    module = _import(module_name, flow_dir)
+    own = _own_module_file(module_name, flow_dir)
+    if own is None and not policy.allows(module_name):
+        where = f" ({module_name}.py beside the flow)" if flow_dir is not None else ""
+        raise LookupError(
+            f"action module {module_name!r} is not allowed: a flow may call its own modules"
+            f"{where}, and modules the host allows with load_flow(...,"
+            f" allow_modules=[{module_name.partition('.')[0]!r}]), --allow-module or"
+            f" {ALLOW_ENV}"
+        )
+    if not policy.import_actions:
+        return _not_imported(ref)
+    module = _load_file(module_name, own) if own is not None else _import(module_name)
     fn = getattr(module, func_name, None)
     if fn is None or not callable(fn):
         raise LookupError(f"module {module_name!r} has no function {func_name!r}")
     return fn  # type: ignore[no-any-return]
 
 
-def _import(module_name: str, flow_dir: Path | None) -> Any:
-    if flow_dir is not None:
-        candidate = flow_dir.joinpath(*module_name.split(".")).with_suffix(".py")
-        if candidate.is_file():
-            # A private module name per file, so two flows' `actions.py` never collide.
-            digest = hashlib.sha1(str(candidate.resolve()).encode()).hexdigest()[:12]
-            key = f"flowagent_actions_{digest}_{module_name.replace('.', '_')}"
-            if key in sys.modules:
-                return sys.modules[key]
-            spec = importlib.util.spec_from_file_location(key, candidate)
-            if spec is None or spec.loader is None:
-                raise LookupError(f"cannot load {candidate}")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[key] = module
-            try:
-                spec.loader.exec_module(module)
-            except Exception as err:
-                del sys.modules[key]
-                raise LookupError(f"importing {candidate} failed: {err!r}") from err
-            return module
+def _own_module_file(module_name: str, flow_dir: Path | None) -> Path | None:
+    if flow_dir is None:
+        return None
+    candidate = flow_dir.joinpath(*module_name.split(".")).with_suffix(".py")
+    return candidate if candidate.is_file() else None
+
+
+def _load_file(module_name: str, path: Path) -> Any:
+    # A private module name per file, so two flows' `actions.py` never collide.
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    key = f"flowagent_actions_{digest}_{module_name.replace('.', '_')}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(key, path)
+    if spec is None or spec.loader is None:
+        raise LookupError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as err:  # SystemExit at import time too: a load error, not an exit
+        del sys.modules[key]
+        raise LookupError(f"importing {path} failed: {err!r}") from err
+    return module
+
+
+def _import(module_name: str) -> Any:
     try:
         return importlib.import_module(module_name)
-    except ImportError as err:
-        where = f" (looked for {module_name}.py beside the flow too)" if flow_dir else ""
-        raise LookupError(f"cannot import module {module_name!r}{where}: {err}") from err
+    except BaseException as err:
+        if isinstance(err, KeyboardInterrupt):
+            raise
+        raise LookupError(f"cannot import module {module_name!r}: {err!r}") from err
 
 
-def _normalise(ref: str, result: Any) -> dict[str, Any]:
-    if result is None:
-        return {}
-    if isinstance(result, dict):
-        return {str(k): v for k, v in result.items()}
-    return {"value": result}
+def _not_imported(ref: str) -> ActionFn:
+    def not_imported(slots: dict[str, Any]) -> Any:
+        raise ActionError(ref, "the flow was loaded without importing its actions")
+
+    return not_imported
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+class _Raised(Exception):
+    """Carries what an action raised out of its thread (a BaseException too), so that the
+    waiting side can tell it from a KeyboardInterrupt aimed at itself."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
+_running: dict[Any, int] = {}
+_running_lock = threading.Lock()
+
+
+def _start(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any:
+    """Start `fn` in its own daemon thread; a `concurrent.futures.Future` of its result."""
+    with _running_lock:
+        busy = _running.get(fn, 0)
+        if busy >= MAX_RUNNING_PER_ACTION:
+            raise ActionError(ref, f"{busy} earlier calls are still running (past their timeout?)")
+        _running[fn] = busy + 1
+    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    future.set_running_or_notify_cancel()  # nobody can cancel it: it is ours to finish
+
+    def work() -> None:
+        try:
+            if inspect.iscoroutinefunction(fn):
+                result = asyncio.run(_await_with_timeout(fn, slots, timeout))
+            else:
+                result = fn(dict(slots))
+        except BaseException as err:  # whatever the action raised, SystemExit too
+            future.set_exception(_Raised(err))
+        else:
+            future.set_result(result)
+        finally:
+            with _running_lock:
+                left = _running.get(fn, 1) - 1
+                if left:
+                    _running[fn] = left
+                else:
+                    _running.pop(fn, None)
+
+    threading.Thread(target=work, name=f"flowagent-action {ref}", daemon=True).start()
+    return future
+
+
+def _failure(ref: str, err: BaseException) -> ActionError:
+    if isinstance(err, ActionError):
+        return err
+    if isinstance(err, TimeoutError):
+        return ActionError(ref, "timed out")
+    return ActionError(ref, f"{type(err).__name__}: {err}")
 
 
 def run_action(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Run an action from synchronous code. Raises ActionError on failure or timeout."""
-    if inspect.iscoroutinefunction(fn):
-        future = _POOL.submit(asyncio.run, _await_with_timeout(fn, slots, timeout))
-    else:
-        future = _POOL.submit(fn, dict(slots))
+    future = _start(ref, fn, slots, timeout)
     try:
-        return _normalise(ref, future.result(timeout=timeout))
-    except (TimeoutError, concurrent.futures.TimeoutError):
+        result = future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
-    except ActionError:
-        raise
-    except Exception as err:
-        raise ActionError(ref, f"{type(err).__name__}: {err}") from err
+    except _Raised as raised:
+        raise _failure(ref, raised.error) from raised.error
+    return _normalise(result)
 
 
 async def _await_with_timeout(fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any:
@@ -97,17 +222,65 @@ async def run_action_async(
     ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float
 ) -> dict[str, Any]:
     """Run an action from async code: a coroutine function is awaited on this loop, a plain
-    function runs in a worker thread. Raises ActionError on failure or timeout."""
+    function runs in its own thread. Raises ActionError on failure or timeout."""
+    if not inspect.iscoroutinefunction(fn):
+        future = _start(ref, fn, slots, timeout)
+        try:
+            # wait_for cancels only the asyncio wrapper: the thread's future cannot be.
+            result = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        except TimeoutError:
+            raise ActionError(ref, f"timed out after {timeout:g}s") from None
+        except _Raised as raised:
+            raise _failure(ref, raised.error) from raised.error
+        return _normalise(result)
     try:
-        if inspect.iscoroutinefunction(fn):
-            # `asyncio.timeout` awaits the coroutine inline (no extra task): an action that
-            # finishes without blocking costs no trip through a busy event loop.
-            async with asyncio.timeout(timeout):
-                result = await fn(dict(slots))
-        else:
-            result = await asyncio.wait_for(asyncio.to_thread(fn, dict(slots)), timeout)
+        # `asyncio.timeout` awaits the coroutine inline (no extra task): an action that
+        # finishes without blocking costs no trip through a busy event loop.
+        async with asyncio.timeout(timeout):
+            result = await fn(dict(slots))
     except TimeoutError:
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
-    except Exception as err:
-        raise ActionError(ref, f"{type(err).__name__}: {err}") from err
-    return _normalise(ref, result)
+    except asyncio.CancelledError as err:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # the call itself is being cancelled (hang-up): not the action's failure
+        raise _failure(ref, err) from err
+    except (Exception, SystemExit) as err:
+        raise _failure(ref, err) from err
+    return _normalise(result)
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def _normalise(result: Any) -> dict[str, Any]:
+    """An action's result as JSON-safe data: what goes into the context must always save."""
+    if result is None:
+        return {}
+    if isinstance(result, dict):
+        return {_clean_text(str(k)): json_safe(v) for k, v in result.items()}
+    return {"value": json_safe(result)}
+
+
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """`value` as plain JSON data: strings without lone surrogates, finite numbers, lists and
+    string-keyed dicts; anything else (a datetime, a set, an object) becomes its `str`."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return _clean_text(value)
+    if depth < 16 and isinstance(value, dict):
+        return {_clean_text(str(k)): json_safe(v, depth + 1) for k, v in value.items()}
+    if depth < 16 and isinstance(value, list | tuple):
+        return [json_safe(v, depth + 1) for v in value]
+    return _clean_text(str(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_text(text: str) -> str:
+    """Lone surrogates (which UTF-8 cannot encode, so no store could save) → U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)

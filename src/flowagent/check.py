@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from flowagent.compiler import CompiledFlow
 from flowagent.errors import FlowDefinitionError
 from flowagent.flow import load_flow
-from flowagent.loader import Loc, LocatedDocument, read_yaml_file
+from flowagent.loader import Loc, LocatedDocument, format_loc, read_yaml_file
 from flowagent.termination import Termination, prove_termination
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
@@ -34,10 +35,19 @@ class Finding:
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    column: int | None = None
+    hint: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file or '<flow>'}:{self.line}" if self.line else (self.file or "<flow>")
-        return f"{where}: {self.severity}: [{self.code}] {self.message}"
+        """`file:line:column: severity: [code] field: message (hint: …)` — what `run` prints
+        for a broken flow, with the finding's code."""
+        where = self.file or "<flow>"
+        if self.line:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
+        text = f"{where}: {self.severity}: [{self.code}] "
+        if self.field:
+            text += f"{self.field}: "
+        return text + self.message + (f" (hint: {self.hint})" if self.hint else "")
 
 
 @dataclass(slots=True)
@@ -63,21 +73,19 @@ class CheckReport:
         }
 
 
-def check_flow(path: str | Path) -> CheckReport:
+def check_flow(
+    path: str | Path, *, import_actions: bool = False, allow_modules: Iterable[str] | None = None
+) -> CheckReport:
+    """Every finding for the flow at `path`. Reading a flow runs none of its code: actions are
+    checked (allowed? their file beside the flow present?) but imported only with
+    `import_actions=True`."""
     report = CheckReport(str(path))
     try:
-        flow = load_flow(path)
+        flow = load_flow(path, import_actions=import_actions, allow_modules=allow_modules)
     except FlowDefinitionError as err:
         for p in err.problems:
             report.findings.append(
-                Finding(
-                    "error",
-                    "load",
-                    p.message + (f" (hint: {p.hint})" if p.hint else ""),
-                    p.file,
-                    p.line,
-                    p.field,
-                )
+                Finding("error", "load", p.message, p.file, p.line, p.field, p.column, p.hint)
             )
         return report
     doc = read_yaml_file(path)
@@ -92,10 +100,9 @@ class _Checker:
         self.report = report
 
     def add(self, severity: str, code: str, loc: Loc, message: str) -> None:
-        line, _ = self.doc.where(loc)
-        field_name = ".".join(str(p) for p in loc)
+        line, column = self.doc.where(loc)
         self.report.findings.append(
-            Finding(severity, code, message, self.doc.file, line, field_name)
+            Finding(severity, code, message, self.doc.file, line, format_loc(loc), column)
         )
 
     def run(self) -> None:
@@ -252,24 +259,34 @@ class _Checker:
 
 
 def format_report(report: CheckReport, verbose: bool = False) -> str:
-    """The findings, then the termination proof (`verbose`: how the structural bound adds up)."""
+    """The findings, then the termination proof: one summary line, or with `verbose` the
+    cycles only `limits.max_turns` bounds and how the counters' bound adds up."""
     lines = [str(f) for f in report.findings]
     t = report.termination
     if t is not None and t.bound is None:
         lines.append("termination: NOT proven — " + "; ".join(t.unbounded_cycles))
     elif t is not None and t.unbounded_cycles:
-        lines.append(
-            f"termination: every conversation ends within {t.bound} caller turns"
-            " (limits.max_turns);\n  without that limit these cycles would be unbounded:"
-        )
-        lines += [f"  - {c}" for c in t.unbounded_cycles]
-        lines.append(f"  without those cycles the counters alone bound it at {t.structural_bound}")
+        if verbose:
+            lines.append(
+                f"termination: every conversation ends within {t.bound} caller turns"
+                " (limits.max_turns);\n  without that limit these cycles would be unbounded:"
+            )
+            lines += [f"  - {c}" for c in t.unbounded_cycles]
+            lines.append(
+                f"  without those cycles the counters alone bound it at {t.structural_bound}"
+            )
+        else:
+            n = len(t.unbounded_cycles)
+            lines.append(
+                f"termination: every conversation ends within {t.bound} caller turns"
+                f" (limits.max_turns; {n} cycle{'s' if n > 1 else ''} only it bounds: -v explains)"
+            )
     elif t is not None:
         source = "limits.max_turns" if t.bound != t.structural_bound else "the counters"
         lines.append(
             f"termination: every conversation ends within {t.bound} caller turns ({source})"
         )
-    if t is not None and t.breakdown and (verbose or not t.unbounded_cycles):
+    if t is not None and t.breakdown and verbose:
         lines += [f"    {row}" for row in t.breakdown]
     verdict = "FAILED" if report.errors else "ok"
     lines.append(

@@ -2,38 +2,49 @@
 
     flowagent run FLOW [--input FILE|-] [--now ISO] [--json]   scripted conversation
               [--store URL --id ID] [--log FILE [--log-pii]]   durable, observed
+              [--allow-module MODULE]                          actions from MODULE too
     flowagent stats LOG... [--json]                            metrics from event logs
     flowagent check FLOW... [--json] [--strict] [-v]           static analysis, termination
+                            [--import-actions]                 (imports nothing unless asked)
     flowagent graph FLOW [--format mermaid|dot] [-o FILE]      state diagram
-    flowagent test PATH... [--coverage]                        conversation test files
+    flowagent test [PATH...] [--coverage] [--json] [--junit F] conversation test files
     flowagent simulate FLOW [-n N] [--seed S] [--save DIR]     generated callers
-    flowagent schema [-o FILE]                                 JSON Schema of the format
+    flowagent schema [--tests] [-o FILE]                       JSON Schema of the formats
     flowagent repl FLOW [--now ISO]                            interactive conversation
     flowagent voice FLOW [dev|console|start] ...               LiveKit voice worker (extra)
 
-Exit codes: 0 success, 1 the flow (or an input file) is broken, 2 wrong usage,
-3 an optional extra is not installed, 130 interrupted.
+`test` and `simulate` never call the flow's real actions unless given `--live-actions`.
+
+Exit codes: 0 success, 1 the flow (or an input file) is broken or a test failed, 2 wrong
+usage, 3 an optional extra is not installed, 4 `run`'s input ended before the conversation
+did, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from flowagent.errors import FlowagentError
+from flowagent.actions import ALLOW_ENV
+from flowagent.errors import FlowagentError, FlowDefinitionError, StoreError
 from flowagent.flow import Flow, load_flow
 from flowagent.metrics import Metrics, format_summary
 from flowagent.observe import EventSink, JsonlSink
 from flowagent.store import ConversationStore, open_store
 from flowagent.turn import Turn
 
+if TYPE_CHECKING:
+    from flowagent.testing.reports import FileOutcome
+
 EXIT_OK, EXIT_FLOW, EXIT_USAGE, EXIT_MISSING_EXTRA, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_NOT_ENDED = 4  # `run`: the input ran out while the conversation was still waiting
 
 
 def _iso(value: str) -> datetime:
@@ -43,6 +54,17 @@ def _iso(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
         ) from None
+
+
+def _allow_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let the flow's actions come from MODULE (and its submodules) besides the .py "
+        f"files beside the flow; repeatable; same as {ALLOW_ENV}",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a conversation from a script (one caller line per input line)",
         description="Run a conversation: the greeting first, then one caller turn per input "
-        "line (an empty line is silence). Stops when the conversation ends or input runs out.",
+        "line (an empty line is silence). Stops when the conversation ends or input runs out; "
+        "input that runs out first prints '-- not ended: waiting for <slot> --' and exits 4.",
     )
     run.add_argument("flow", help="the flow YAML file")
     run.add_argument(
@@ -85,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--log-pii",
         action="store_true",
-        help="include personal slot values (name, phone, email, pii slots) in --log events",
+        help="include personal slot values (name, phone, email, text, pii slots) in --log events",
     )
+    _allow_flag(run)
 
     stats = sub.add_parser(
         "stats",
@@ -105,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     repl.add_argument("flow", help="the flow YAML file")
     repl.add_argument("--now", type=_iso, metavar="ISO", help="reference time for relative dates")
+    _allow_flag(repl)
 
     check = sub.add_parser(
         "check",
@@ -118,8 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="machine-readable findings")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument(
-        "-v", "--verbose", action="store_true", help="show how the termination bound adds up"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="explain the termination bound: the cycles only max_turns bounds and how the "
+        "counters' bound adds up (default: one summary line)",
     )
+    check.add_argument(
+        "--import-actions",
+        action="store_true",
+        help="also import the flow's actions to check their functions exist (runs their "
+        "module code; without it, check imports nothing)",
+    )
+    _allow_flag(check)
 
     graph = sub.add_parser("graph", help="draw the state diagram (Mermaid or Graphviz dot)")
     graph.add_argument("flow")
@@ -130,11 +166,25 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser(
         "test",
         help="run conversation test files (*.flowtest.yaml)",
-        description="Run conversation tests: files, or directories searched for *.flowtest.yaml. "
-        "Exit 1 if any case fails.",
+        description="Run conversation tests: files, or directories searched for *.flowtest.yaml "
+        "(default: the current directory, skipping hidden directories and virtualenvs, as "
+        "pytest does). Actions run as the files' declared fakes or generated stand-ins. "
+        "Exit 1 if any case fails or a file is broken, 2 if no test file is found.",
     )
-    test.add_argument("paths", nargs="+", metavar="PATH")
+    test.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     test.add_argument("--coverage", action="store_true", help="report what the tests exercised")
+    test.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per case (a line each; a broken file is one object with 'error')",
+    )
+    test.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
+    test.add_argument(
+        "--live-actions",
+        action="store_true",
+        help="call the real actions that a test file does not fake (they may write data)",
+    )
+    _allow_flag(test)
 
     simulate = sub.add_parser(
         "simulate",
@@ -150,8 +200,20 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--save", metavar="DIR", help="save runs that reached something new as test files"
     )
+    simulate.add_argument(
+        "--live-actions",
+        action="store_true",
+        help="call the flow's real actions (default: generated stand-ins that sometimes fail "
+        "or time out; the real ones may write data)",
+    )
+    _allow_flag(simulate)
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of the flow format")
+    schema = sub.add_parser(
+        "schema", help="print the JSON Schema of the flow format (or of test files: --tests)"
+    )
+    schema.add_argument(
+        "--tests", action="store_true", help="the schema of conversation test files instead"
+    )
     schema.add_argument("-o", "--output", metavar="FILE")
 
     voice = sub.add_parser(
@@ -175,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _voice(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if getattr(args, "allow_module", None):
+        # Through the environment, so every flow this process loads (a test file's, the
+        # REPL's :reload) gets the same opt-in.
+        allowed = [os.environ.get(ALLOW_ENV, ""), *args.allow_module]
+        os.environ[ALLOW_ENV] = ",".join(a for a in allowed if a)
     try:
         if args.command == "run":
             return _run(args)
@@ -201,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     from flowagent.check import check_flow, format_report
 
-    reports = [check_flow(path) for path in args.flows]
+    reports = [check_flow(path, import_actions=args.import_actions) for path in args.flows]
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2))
     else:
@@ -213,55 +280,108 @@ def _check(args: argparse.Namespace) -> int:
 def _graph(args: argparse.Namespace) -> int:
     from flowagent.graph import to_dot, to_mermaid
 
-    compiled = load_flow(args.flow).compiled
+    compiled = load_flow(args.flow, import_actions=False).compiled
     text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
     _write(text, args.output)
     return EXIT_OK
 
 
 def _test(args: argparse.Namespace) -> int:
-    from flowagent.testing import Coverage, run_test_file
+    from flowagent.testing import Coverage, discover, run_test_file
+    from flowagent.testing.reports import FileOutcome, junit_xml
 
-    files: list[Path] = []
-    for raw in args.paths:
-        path = Path(raw)
-        files += sorted(path.rglob("*.flowtest.yaml")) if path.is_dir() else [path]
+    files = discover(args.paths or ["."])
     if not files:
-        print("flowagent: no *.flowtest.yaml files found", file=sys.stderr)
+        where = ", ".join(args.paths) if args.paths else "the current directory"
+        print(f"flowagent: no *.flowtest.yaml files found under {where}", file=sys.stderr)
         return EXIT_USAGE
     coverage = Coverage() if args.coverage else None
-    passed = failed = 0
+    outcomes: list[FileOutcome] = []
     for file in files:
-        for result in run_test_file(file, coverage):
-            if result.passed:
-                passed += 1
-            else:
-                failed += 1
-                print(result.report())
-    print(f"{passed} passed, {failed} failed")
-    if coverage is not None:
-        print(coverage.format())
-    return EXIT_FLOW if failed else EXIT_OK
+        outcome = FileOutcome(str(file))
+        try:
+            outcome.results = run_test_file(file, coverage, live_actions=args.live_actions)
+        except FlowDefinitionError as err:  # reported with the others; the rest still run
+            outcome.error = err
+        outcomes.append(outcome)
+        if args.json:
+            rows = (
+                [outcome.error_dict()] if outcome.error else [r.to_dict() for r in outcome.results]
+            )
+            for row in rows:
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+        elif outcome.error is not None:
+            print(
+                f"ERROR {file}: the test file does not load\n  "
+                + str(outcome.error).replace("\n", "\n  ")
+            )
+        else:
+            for result in outcome.results:
+                if not result.passed:
+                    print(result.report())
+    results = [r for o in outcomes for r in o.results]
+    passed = sum(r.passed for r in results)
+    failed = len(results) - passed
+    errors = sum(o.error is not None for o in outcomes)
+    if args.junit:
+        Path(args.junit).write_text(junit_xml(outcomes), encoding="utf-8")
+    if args.json:
+        if coverage is not None:
+            print(json.dumps({"coverage": coverage.summary()}, ensure_ascii=False))
+    else:
+        for note in _notes(outcomes):
+            print(note)
+        summary = f"{passed} passed, {failed} failed"
+        if errors:
+            summary += f", {errors} error{'s' if errors > 1 else ''}"
+        print(summary)
+        if coverage is not None:
+            print(coverage.format())
+    return EXIT_FLOW if failed or errors else EXIT_OK
+
+
+def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
+    """What a passing run may hide: cases that check nothing, and actions that ran as
+    generated stand-ins (one line per test file)."""
+    notes = []
+    for outcome in outcomes:
+        notes += [
+            f"note: {outcome.file} :: {r.name} checks nothing (no 'expect' in any turn)"
+            for r in outcome.results
+            if r.checks == 0 and r.passed
+        ]
+        used: dict[str, int] = {}
+        for result in outcome.results:
+            for state in result.stand_ins:
+                used[state] = used.get(state, 0) + 1
+        if used:
+            which = ", ".join(f"{s} ({n} case{'s' if n > 1 else ''})" for s, n in used.items())
+            notes.append(
+                f"note: {outcome.file}: {which} ran as a generated stand-in; declare what it "
+                "returns under 'actions:' (or run with --live-actions)"
+            )
+    return notes
 
 
 def _simulate(args: argparse.Namespace) -> int:
     from flowagent.simulate import simulate
 
     report = simulate(
-        load_flow(args.flow),
+        load_flow(args.flow, import_actions=args.live_actions),
         args.conversations,
         args.seed,
         args.now,
         Path(args.save) if args.save else None,
+        live_actions=args.live_actions,
     )
     print(report.format())
     return EXIT_FLOW if report.crashes or report.unended else EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from flowagent.jsonschema import flow_schema_json
+    from flowagent.jsonschema import flow_schema_json, flowtest_schema_json
 
-    _write(flow_schema_json(), args.output)
+    _write(flowtest_schema_json() if args.tests else flow_schema_json(), args.output)
     return EXIT_OK
 
 
@@ -289,19 +409,38 @@ def _voice(argv: list[str]) -> int:
 
 
 def _open_input(name: str) -> TextIO:
+    """Caller lines, read as UTF-8; bytes that are not UTF-8 become U+FFFD (caller garbage
+    is the engine's to handle, not a traceback's)."""
     if name == "-":
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")
         return sys.stdin
     try:
-        return open(name, encoding="utf-8")
+        return open(name, encoding="utf-8", errors="replace")
     except OSError as err:
         raise SystemExit(f"flowagent: cannot read input {name!r}: {err.strerror}") from None
 
 
+def _open_checked_store(url: str, conversation_id: str | None) -> ConversationStore:
+    """The store, having read `conversation_id` once: a store the user asked for that cannot
+    be used is an error up front (exit 1), not a run that silently saves nothing."""
+    store = open_store(url)
+    try:
+        store.load(conversation_id or "")
+    except StoreError:
+        store.close()
+        raise
+    except Exception as err:
+        store.close()
+        raise StoreError(f"store {url} is unavailable: {type(err).__name__}: {err}") from None
+    return store
+
+
 def _run(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow)
-    store = open_store(args.store) if args.store else None
-    if store is not None and not args.conversation_id:
+    if args.store and not args.conversation_id:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
+    store = _open_checked_store(args.store, args.conversation_id) if args.store else None
     sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
     source = _open_input(args.input)
     try:
@@ -348,7 +487,8 @@ def run_script(
     """Drive one conversation from `lines`, writing each turn to `out` as soon as it exists
     (flushed), so another program can converse through a pipe. With a store and an id, a
     stored conversation is resumed: its current turn is printed again (`"resumed": true`)
-    instead of a new greeting."""
+    instead of a new greeting. Returns EXIT_OK when the conversation ended, EXIT_NOT_ENDED
+    when `lines` ran out first (after saying what it waits for)."""
     conv = None
     if store is not None and conversation_id:
         conv = flow.resume(conversation_id, store, sinks=sinks)
@@ -365,8 +505,14 @@ def run_script(
         turn = conv.handle(raw.rstrip("\r\n"))
         _emit(turn, out, as_json)
         if turn.ended:
-            break
-    return EXIT_OK
+            return EXIT_OK
+    waiting = conv.expecting or f"an answer in {conv.state}"
+    if as_json:  # stdout stays one JSON object per turn
+        print(f"flowagent: -- not ended: waiting for {waiting} --", file=sys.stderr)
+    else:
+        out.write(f"-- not ended: waiting for {waiting} --\n")
+        out.flush()
+    return EXIT_NOT_ENDED
 
 
 def _emit(turn: Turn, out: TextIO, as_json: bool, resumed: bool = False) -> None:

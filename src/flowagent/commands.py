@@ -82,6 +82,32 @@ DEFAULT_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Beyond the fixed phrases, the shapes the phrases come in (matched on lower-case text with
+# punctuation removed): a verb of transferring or talking and someone to talk to; waiting for
+# a stretch of time. They generalise the lists above ("can I speak with somebody at the front
+# desk", "transfer me", "gimme a minute", "wait a sec").
+_SOMEONE = (
+    r"(?:a\s+|an\s+|the\s+|some\s+|your\s+|a\s+real\s+|a\s+live\s+|an\s+actual\s+)?"
+    r"(?:someone|somebody|person|people|human|agent|representative|rep|operator|"
+    r"receptionist|staff|manager|dispatcher|supervisor|advisor|live\s+person|real\s+person)"
+)
+DEFAULT_PATTERNS: dict[str, tuple[str, ...]] = {
+    "handoff": (
+        r"(?:transfer|connect|patch|put)\s+me(?:\s+(?:through|over|to|with))?",
+        rf"(?:talk|speak|chat)\s+(?:to|with)\s+{_SOMEONE}",
+        rf"(?:get|have|want|need)\s+(?:me\s+)?{_SOMEONE}(?:\s+on\s+the\s+(?:line|phone))?$",
+        r"^(?:an?\s+)?(?:agent|operator|representative|human|person)(?:\s+please)?$",
+    ),
+    "hold": (
+        r"(?:wait|hold|hang)(?:\s+on)?\s+(?:a|one|just\s+a)\s+(?:sec|second|moment|minute|min|"
+        r"mo|tick|bit)s?",
+        r"(?:give|gimme)\s+(?:me\s+)?(?:a|one|just\s+a|a\s+few)\s+(?:sec|second|moment|minute|"
+        r"min|mo|tick|bit)s?",
+        r"^(?:just\s+)?(?:a|one)\s+(?:sec|second|moment|minute)(?:\s+please)?$",
+        r"let\s+me\s+(?:check|look|grab|find|get)",
+    ),
+}
+
 DEFAULT_REPLIES: dict[str, str] = {
     "handoff": "Of course. Let me connect you with someone who can help.",
     "cancel": "No problem, I've cancelled that. Goodbye!",
@@ -118,7 +144,9 @@ class CommandMatcher:
             if not spec.enabled:
                 continue
             every = sorted({*phrases, *(p.lower() for p in spec.phrases)}, key=len, reverse=True)
-            alternation = "|".join(re.escape(p) for p in every)
+            alternation = "|".join(
+                [re.escape(p) for p in every] + list(DEFAULT_PATTERNS.get(name, ()))
+            )
             pattern = re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
             reply = spec.say if spec.say is not None else DEFAULT_REPLIES[name]
             commands.append(Command(name, pattern, reply, spec.to))
@@ -126,7 +154,7 @@ class CommandMatcher:
         self.by_name = {c.name: c for c in commands}
 
     def match(self, text: str) -> Command | None:
-        lowered = _NON_WORD.sub(" ", text.lower())
+        lowered = " ".join(_NON_WORD.sub(" ", text.lower()).split())
         short = len(lowered.split()) <= _MAX_WORDS
         for command in self.commands:
             if (short or command.name in _ALWAYS) and command.pattern.search(lowered):

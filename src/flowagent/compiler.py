@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flowagent.actions import ActionFn, resolve_action
+from pydantic import ValidationError
+
+from flowagent.actions import ActionFn, ActionPolicy, resolve_action
+from flowagent.answers import AnswerBook
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
 from flowagent.loader import Loc, LocatedDocument, format_loc
 from flowagent.machine import Edge, FlowMachine, Guard
+from flowagent.nonspeech import Markers
 from flowagent.render import Template, compile_template, guess_type
 from flowagent.schema import ChoiceSpec, CommandSpec, ConditionSpec, FlowSpec, StateSpec
 from flowagent.slots import opening_hours
@@ -34,7 +38,9 @@ from flowagent.states import behaviour_for
 from flowagent.states.base import EdgeSpec, StateBehaviour
 from flowagent.states.confirm import mention_pattern
 
-PII_TYPES = frozenset({"name", "phone", "email"})
+#: Slot types whose values are personal unless the slot says `pii: false`. Free text is: a
+#: caller answering "anything else?" gives names, dates of birth, addresses.
+PII_TYPES = frozenset({"name", "phone", "email", "text"})
 _COMMAND_TARGETS = {"handoff": ("HANDOFF", "handoff"), "cancel": ("CANCELLED", "cancelled")}
 _PROBLEM_MESSAGES = {
     "phone_too_short": "That number seems to be missing some digits. Could you say the whole "
@@ -110,9 +116,12 @@ class CompiledFlow:
     tz: ZoneInfo
     hours: OpeningHours | None
     region: str
-    actions: dict[str, ActionFn]
+    actions: dict[str, ActionFn]  # by state; replace one to fake it in tests
     slot_mentions: dict[str, re.Pattern[str]]
     fallback: str | None
+    action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
+    answers: AnswerBook = field(default_factory=lambda: AnswerBook({}))
+    markers: Markers = field(default_factory=Markers)
 
     def slot_labels(self) -> str:
         names = [n.replace("_", " ") for n in self.collectable_slots]
@@ -138,9 +147,22 @@ def flow_hash(spec: FlowSpec) -> str:
 
 
 def compile_flow(
-    spec: FlowSpec, doc: LocatedDocument | None = None, file: str | None = None
+    spec: FlowSpec,
+    doc: LocatedDocument | None = None,
+    file: str | None = None,
+    policy: ActionPolicy | None = None,
+    *,
+    import_actions: bool = True,
 ) -> CompiledFlow:
-    """Check the flow's meaning and build the shared machine. Raises FlowCheckError."""
+    """Check the flow's meaning and build the shared machine. Raises FlowCheckError.
+
+    Actions are resolved under `policy` (default: the flow's own modules). With
+    `import_actions=False` (or a policy that says so) no action module is imported: each
+    reference is still checked against the policy, and each action is a placeholder that
+    fails unless a conversation replaces it (fakes in tests and simulations)."""
+    policy = policy or ActionPolicy()
+    if not import_actions:
+        policy = ActionPolicy(policy.allow_modules, import_actions=False)
     problems = _Problems(doc)
     spec = _with_command_states(spec)
     fallback = spec.fallback or ("FALLBACK" if "FALLBACK" in spec.states else None)
@@ -195,6 +217,12 @@ def compile_flow(
                 )
         return parsed
 
+    for name, answer in spec.answers.items():
+        state_ref(("answers", name, "to"), answer.to)
+        template(("answers", name, "say"), answer.say)
+        if not (answer.phrases or answer.keywords):
+            problems.add(("answers", name), "an answer needs 'phrases' or 'keywords'")
+
     slots: dict[str, SlotInfo] = {}
     for name, s in spec.slots.items():
         loc: Loc = ("slots", name)
@@ -218,7 +246,9 @@ def compile_flow(
             message = template(
                 (*loc, "rules", i, "message"), r.message or rule_info.message, rule_info.provides
             )
-            rules.append(CompiledRule(r.rule, rule_info, r.params, message))
+            params = _rule_params(rule_info, r.rule, r.params, (*loc, "rules", i), problems)
+            if params is not None:
+                rules.append(CompiledRule(r.rule, rule_info, params, message))
         choices: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         for key, value in (s.choices or {}).items():
@@ -231,6 +261,8 @@ def compile_flow(
         options = dict(s.options)
         if choices:
             options["choices"] = choices
+        if "text" in s.types:  # lead-ins that name the slot are trimmed ("my address is")
+            options["_slot_words"] = [name.replace("_", " "), *s.aliases]
         slots[name] = SlotInfo(
             name=name,
             spec=s,
@@ -296,7 +328,7 @@ def compile_flow(
                 collectable.append(slot)
         if st.action:
             try:
-                actions[name] = resolve_action(st.action, directory)
+                actions[name] = resolve_action(st.action, directory, policy)
             except LookupError as err:
                 problems.add((*loc, "action"), str(err))
 
@@ -309,7 +341,9 @@ def compile_flow(
     messages: dict[str, list[Template]] = {}
     for key, value in spec.messages.model_dump().items():
         texts = value if isinstance(value, list) else [value]
-        extra = frozenset({"options"}) if key == "clarify" else frozenset()
+        extra = frozenset(
+            {"options"} if key == "clarify" else {"value"} if key == "corrected" else ()
+        )
         messages[key] = [template(("messages", key), t, extra) for t in texts] or [
             compile_template("")
         ]
@@ -341,7 +375,41 @@ def compile_flow(
             if n in collectable
         },
         fallback=fallback,
+        action_refs={n: st.action for n, st in spec.states.items() if st.action},
+        answers=AnswerBook(spec.answers),
+        markers=Markers.from_spec(spec.input.markers, spec.input.default_markers),
     )
+
+
+def _rule_params(
+    info: ValidatorInfo, rule: str, raw: dict[str, Any], loc: Loc, problems: _Problems
+) -> dict[str, Any] | None:
+    """A rule's parameters checked against its model, or None after reporting each problem
+    at the parameter's own line."""
+    try:
+        return info.check_params(raw)
+    except ValidationError as err:
+        known = sorted(info.params.model_fields) if info.params is not None else []
+        for e in err.errors():
+            where = tuple(e["loc"])
+            message = str(e["msg"]).removeprefix("Value error, ")
+            hint = None
+            if e["type"] == "extra_forbidden":
+                name = str(where[-1])
+                message = f"unknown parameter {name!r} for rule {rule!r}"
+                close = _closest(name, set(known))
+                hint = (
+                    f"did you mean {close!r}?"
+                    if close
+                    else ("parameters: " + ", ".join(known) if known else "it takes none")
+                )
+            elif e["type"].endswith("_type") or e["type"] == "missing":
+                got = e.get("input")
+                message = (
+                    f"{message} (got {type(got).__name__} {got!r})" if got is not None else message
+                )
+            problems.add((*loc, *where), message, hint)
+        return None
 
 
 def _with_command_states(spec: FlowSpec) -> FlowSpec:
@@ -389,6 +457,9 @@ def _edges(spec: FlowSpec, states: dict[str, StateInfo], fallback: str | None) -
             target = spec.commands.get(command)
             if target is not None and target.enabled and target.to:
                 edges.append(Edge(name, command, target.to, None, command))
+        for answer_name, answer in spec.answers.items():
+            if answer.to:
+                edges.append(Edge(name, f"answer:{answer_name}", answer.to, None, answer_name))
         restart = spec.commands.get("start_over")
         if restart is None or restart.enabled:
             edges.append(

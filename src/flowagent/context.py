@@ -65,6 +65,7 @@ class Counters:
     total_no_match: int = 0
     total_no_input: int = 0
     confirm_rejections: int = 0
+    unanswered: int = 0  # questions in a row the flow had no answer for
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +74,7 @@ class Counters:
             "total_no_match": self.total_no_match,
             "total_no_input": self.total_no_input,
             "confirm_rejections": self.confirm_rejections,
+            "unanswered": self.unanswered,
         }
 
     @classmethod
@@ -83,6 +85,7 @@ class Counters:
             total_no_match=int(d.get("total_no_match", 0)),
             total_no_input=int(d.get("total_no_input", 0)),
             confirm_rejections=int(d.get("confirm_rejections", 0)),
+            unanswered=int(d.get("unanswered", 0)),
         )
 
 
@@ -107,6 +110,10 @@ class Context:
     results: dict[str, Any] = field(default_factory=dict)  # action results by state
     last_reply: str = ""
     last_question: str = ""
+    # An answer being given in pieces: {"slot", "kind", "text", "pieces", "turn"} (see pieces.py).
+    pending: dict[str, Any] | None = None
+    spelled: list[str] = field(default_factory=list)  # slots whose value the caller spelled
+    last_filled: dict[str, Any] | None = None  # {"slot", "turn"}: a surname may follow
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +134,9 @@ class Context:
             "results": self.results,
             "last_reply": self.last_reply,
             "last_question": self.last_question,
+            "pending": self.pending,
+            "spelled": list(self.spelled),
+            "last_filled": self.last_filled,
         }
 
     @classmethod
@@ -149,4 +159,7 @@ class Context:
             results=dict(d.get("results", {})),
             last_reply=str(d.get("last_reply", "")),
             last_question=str(d.get("last_question", "")),
+            pending=d.get("pending"),
+            spelled=[str(s) for s in d.get("spelled", [])],
+            last_filled=d.get("last_filled"),
         )

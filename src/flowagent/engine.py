@@ -6,39 +6,59 @@
 A conversation is a `Context` plus a reference to its compiled flow; creating one builds no
 machine. Nothing a caller says can raise out of `handle`: an unexpected internal error is
 logged and the caller is routed to the fallback.
+
+With a store, each turn is saved before its reply is returned, waiting at most the store's
+timeout (see `flowagent.store.writer`); `Turn.saved` says whether it was on record in time,
+and a failure is logged and reported to the sinks as a `store_error` event.
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
+import dataclasses
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from flowagent.answers import handle_question
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
-from flowagent.errors import SnapshotError
-from flowagent.observe import EventSink, turn_events
+from flowagent.observe import EventSink, store_event, turn_events
 from flowagent.scope import TurnScope
 from flowagent.slots.base import SlotValue
+from flowagent.snapshot import validate_snapshot
+from flowagent.store.writer import ConversationWriter, StoreResult
 from flowagent.turn import Turn
+from flowagent.wording import compose
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
     from flowagent.endpointing import AnswerStatus, Delays
+    from flowagent.fakes import ActionOverride
     from flowagent.hints import RecognitionHints
     from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
 
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+# Control and zero-width characters, and lone surrogates (half an emoji from a broken
+# transcript: no store can encode it).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ud800-\udfff]"
+)
+
+
+# Events that move a conversation forward (a slot filled is progress too).
+_PROGRESS = frozenset({"next", "complete", "yes", "change", "success"})
 
 
 def clean_text(text: str, limit: int) -> str:
-    """NFKC, control and zero-width characters removed, whitespace collapsed. Input far over
-    the length limit is cut first so that normalising it stays cheap."""
+    """NFKC, control and zero-width characters and lone surrogates removed, whitespace
+    collapsed. Input far over the length limit is cut first so that normalising it stays
+    cheap."""
     if len(text) > limit * 4:
         text = text[: limit * 4 + 1]
     text = _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text))
@@ -49,11 +69,38 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+_warned_in_loop = False
+
+
+def _note_sync_in_loop() -> None:
+    global _warned_in_loop  # noqa: PLW0603 - one warning per process is enough
+    _warned_in_loop = True
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class Conversation:
     """One caller's conversation with a flow. Not thread-safe on its own; many conversations
     of one flow may run on many threads or tasks at once."""
 
-    __slots__ = ("_ctx", "_flow", "_last", "_sinks", "_started_ns", "_store", "resumed")
+    __slots__ = (
+        "_actions",
+        "_ctx",
+        "_flow",
+        "_last",
+        "_sinks",
+        "_started_ns",
+        "_store",
+        "_store_results",
+        "_writer",
+        "resumed",
+    )
 
     def __init__(
         self,
@@ -62,11 +109,19 @@ class Conversation:
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
         resumed: bool = False,
+        revision: int = 0,
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> None:
         self._flow = flow
+        #: Stand-ins for the flow's actions in this conversation, by action state.
+        self._actions: Mapping[str, ActionOverride] = actions or {}
         self._ctx = ctx
         self._last: Turn | None = None
         self._store = store
+        self._writer = (
+            ConversationWriter(store, ctx.conversation_id, revision) if store is not None else None
+        )
+        self._store_results: list[StoreResult] = []  # store failures not yet reported
         self._sinks = tuple(sinks)
         self._started_ns = 0
         #: True when this conversation was restored from a store or snapshot.
@@ -145,25 +200,38 @@ class Conversation:
         current turn again (used when resuming a stored conversation)."""
         if self._ctx.started:
             return self.current_turn()
+        return self._persist(self._greet())
+
+    async def start_async(self) -> Turn:
+        """`start` for event loops: the greeting's save is awaited, never blocking the loop."""
+        if self._ctx.started:
+            return self.current_turn()
+        return await self._persist_async(self._greet())
+
+    def _greet(self) -> Turn:
         self._started_ns = time.perf_counter_ns()
         self._ctx.started = True
-        scope = TurnScope(self._flow, self._ctx)
+        scope = TurnScope(self._flow, self._ctx, actions=self._actions)
         self._guarded(scope, lambda: scope.enter(self._ctx.state))
         return self._finish(scope, None)
 
     def handle(self, text: str) -> Turn:
         """One caller utterance; `""` (or only whitespace) is silence, a no-input event.
         User actions run here, synchronously, with their timeout."""
+        if not self._ctx.started:
+            self.start()
         begun = self._begin(text, defer_actions=False)
         if isinstance(begun, Turn):
             return begun
         scope, clean = begun
-        return self._end(scope, clean)
+        return self._persist(self._end(scope, clean))
 
     async def handle_async(self, text: str) -> Turn:
         """`handle` for event loops. The turn runs inline (it takes microseconds); a user
-        action is awaited — a coroutine directly, a plain function in a worker thread — so a
-        slow action never blocks the loop."""
+        action is awaited — a coroutine directly, a plain function in a worker thread — and
+        so is the save, so neither a slow action nor a slow store blocks the loop."""
+        if not self._ctx.started:
+            await self.start_async()
         begun = self._begin(text, defer_actions=True)
         if isinstance(begun, Turn):
             return begun
@@ -172,7 +240,7 @@ class Conversation:
             state, scope.pending_action = scope.pending_action, None
             outcome = await scope.run_action_async(state)
             self._guarded(scope, lambda s=state, ok=outcome: scope.after_action(s, ok))
-        return self._end(scope, clean)
+        return await self._persist_async(self._end(scope, clean))
 
     def no_match(self) -> Turn:
         """Speech was heard but nothing usable came of it (e.g. an empty transcript): a
@@ -183,13 +251,11 @@ class Conversation:
             return self._ended_turn("")
         self._started_ns = time.perf_counter_ns()
         self._ctx.turns += 1
-        scope = TurnScope(self._flow, self._ctx)
+        scope = TurnScope(self._flow, self._ctx, actions=self._actions)
         self._guarded(scope, lambda: scope.no_match(self._key(), None))
-        return self._finish(scope, "")
+        return self._persist(self._finish(scope, ""))
 
     def _begin(self, text: str, defer_actions: bool) -> Turn | tuple[TurnScope, str]:
-        if not self._ctx.started:
-            self.start()
         ctx = self._ctx
         if ctx.ended:
             return self._ended_turn(text)
@@ -198,7 +264,7 @@ class Conversation:
         self._started_ns = time.perf_counter_ns()
         ctx.turns += 1
         ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
-        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions)
+        scope = TurnScope(self._flow, ctx, defer_actions=defer_actions, actions=self._actions)
         self._guarded(scope, lambda: self._dispatch(scope, clean))
         return scope, clean
 
@@ -216,8 +282,8 @@ class Conversation:
         for entry in reversed(self._ctx.history):
             if entry.role == "agent" and (not probe or entry.text.startswith(probe)):
                 entry.interrupted = True
-                if self._store is not None:
-                    self._save()
+                if self._writer is not None:  # bookkeeping: saved in the background
+                    self._writer.save(self.snapshot(), wait=False)
                 return
 
     def current_turn(self) -> Turn:
@@ -226,15 +292,37 @@ class Conversation:
             return self._last
         return self._make_turn(self._ctx.last_reply, None, (), None, ())
 
+    def flush(self, timeout: float | None = None) -> bool:
+        """Save the conversation as it stands and wait up to `timeout` seconds (default: the
+        store's timeout) for it to be on record — e.g. when a call ends on a turn whose save
+        timed out. True when it is stored (or there is no store to save to)."""
+        if self._writer is None:
+            return True
+        result = self._writer.save(self.snapshot(), wait=True, timeout=timeout)
+        if not result.ok:
+            self._store_failed(result)
+        return result.ok
+
     # --- persistence -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
-        """A JSON-safe dict from which `Flow.restore` continues this conversation exactly."""
-        return {
+        """A JSON-safe dict from which `Flow.restore` continues this conversation exactly.
+        With a store it carries `revision`, the last revision known to be stored."""
+        data: dict[str, Any] = {
             "format": SNAPSHOT_FORMAT,
             "flow": self._flow.spec.flow,
             "flow_hash": self._flow.hash,
             "context": self._ctx.to_dict(),
         }
+        # to_dict copies what it lists; the two values that may nest are copied here, so a
+        # snapshot never shares anything with the live conversation (a store saves it later).
+        context = data["context"]
+        if context["results"]:
+            context["results"] = copy.deepcopy(context["results"])
+        if context["clarify"]:
+            context["clarify"] = copy.deepcopy(context["clarify"])
+        if self._writer is not None:
+            data["revision"] = self._writer.revision
+        return data
 
     @classmethod
     def from_snapshot(
@@ -243,27 +331,13 @@ class Conversation:
         data: dict[str, Any],
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
-        if not isinstance(data, dict) or "context" not in data:
-            raise SnapshotError("not a flowagent snapshot (no 'context')")
-        if data.get("format") != SNAPSHOT_FORMAT:
-            raise SnapshotError(
-                f"snapshot format {data.get('format')!r} is not supported "
-                f"(this flowagent writes format {SNAPSHOT_FORMAT})"
-            )
-        if data.get("flow") != flow.spec.flow or data.get("flow_hash") != flow.hash:
-            raise SnapshotError(
-                f"snapshot was taken with flow {data.get('flow')!r} "
-                f"(hash {data.get('flow_hash')}), not with this flow {flow.spec.flow!r} "
-                f"(hash {flow.hash}); resuming it here could ask the wrong questions"
-            )
-        try:
-            ctx = Context.from_dict(data["context"])
-        except (KeyError, TypeError, ValueError) as err:
-            raise SnapshotError(f"snapshot context is malformed: {err}") from err
-        if ctx.state not in flow.states:
-            raise SnapshotError(f"snapshot state {ctx.state!r} is not in this flow")
-        return cls(flow, ctx, store, sinks, resumed=True)
+        """A conversation continuing from `snapshot()` data, checked against the snapshot
+        schema and this flow first (see `flowagent.snapshot`). Raises SnapshotError naming
+        the field that is wrong."""
+        ctx, revision = validate_snapshot(flow, data)
+        return cls(flow, ctx, store, sinks, resumed=True, revision=revision, actions=actions)
 
     # --- internals ---------------------------------------------------------------------------
     def _key(self) -> str:
@@ -271,7 +345,10 @@ class Conversation:
 
     def _dispatch(self, scope: TurnScope, text: str) -> None:
         ctx = self._ctx
-        if not text:
+        text, marker = self._flow.markers.remove(text)
+        if marker is not None:
+            scope.marks.append(f"marker:{marker}")
+        if not text and marker != "no_match":
             scope.no_input()
             return
         ctx.counters.no_input = 0
@@ -279,11 +356,17 @@ class Conversation:
             attempt = ctx.counters.no_match.get(self._key(), 0) + 1
             scope.no_match(self._key(), scope.message("too_long", attempt))
             return
-        command = self._flow.commands.match(text)
+        command = self._flow.commands.match(text) if text else None
         if command is not None:
             scope.command(command)
             return
-        scope.behaviour.handle(scope, text)
+        if marker == "no_match":  # words were lost ("[inaudible]"): what is left is unsure
+            scope.no_match(self._key(), None)
+            return
+        if not handle_question(scope, text):
+            scope.behaviour.handle(scope, text)
+        if scope.filled or any(e in _PROGRESS for _, e, _ in scope.path):
+            ctx.counters.unanswered = 0  # deflections count until the conversation moves on
 
     def _guarded(self, scope: TurnScope, step: Any) -> None:
         try:
@@ -306,8 +389,9 @@ class Conversation:
             scope.finish("error")
 
     def _finish(self, scope: TurnScope, user: str | None) -> Turn:
+        """Close the turn: the reply into the history, the `Turn` built. Not yet saved."""
         ctx = self._ctx
-        reply = " ".join(scope.parts)
+        reply = compose(scope.parts)
         if reply:
             ctx.last_reply = reply
         ctx.history.append(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))
@@ -322,26 +406,61 @@ class Conversation:
             scope.interruptible,
         )
         self._last = turn
-        if self._store is not None:
-            self._save()
-        if self._sinks:
-            self._emit(turn)
         return turn
 
-    def _save(self) -> None:
-        """Persist before the reply leaves: a reply the caller heard is always on record."""
-        assert self._store is not None
-        try:
-            self._store.save(self._ctx.conversation_id, self.snapshot())
-        except Exception:  # a store outage degrades durability; it must not drop the call
-            log.exception(
-                "saving the conversation failed",
-                extra={"conversation_id": self._ctx.conversation_id},
-            )
+    def _persist(self, turn: Turn) -> Turn:
+        """Save before the reply leaves (a reply the caller heard is on record), waiting at
+        most the store's timeout; then the events. Inside a running event loop a sync call
+        does not wait: blocking the loop would stall every other call on it."""
+        if self._writer is not None:
+            wait = not _in_event_loop()
+            if not wait and not _warned_in_loop:
+                _note_sync_in_loop()
+                log.warning(
+                    "a synchronous turn inside an event loop: its save is not waited for"
+                    " (use start_async/handle_async)",
+                    extra={"conversation_id": self._ctx.conversation_id},
+                )
+            turn = self._saved(turn, self._writer.save(self.snapshot(), wait=wait), wait)
+        self._emit(turn)
+        return turn
+
+    async def _persist_async(self, turn: Turn) -> Turn:
+        if self._writer is not None:
+            turn = self._saved(turn, await self._writer.save_async(self.snapshot()), True)
+        self._emit(turn)
+        return turn
+
+    def _saved(self, turn: Turn, result: StoreResult, waited: bool) -> Turn:
+        if waited and not result.ok:
+            self._store_failed(result)
+        turn = dataclasses.replace(turn, saved=result.ok)
+        self._last = turn
+        return turn
+
+    def _store_failed(self, result: StoreResult) -> None:
+        log.warning(
+            "conversation not saved: %s" if result.operation == "save" else "store load failed: %s",
+            result.detail,
+            extra={
+                "conversation_id": self._ctx.conversation_id,
+                "operation": result.operation,
+                "reason": result.reason,
+            },
+        )
+        self._store_results.append(result)
 
     def _emit(self, turn: Turn) -> None:
+        results = self._store_results
+        if self._writer is not None:
+            results += self._writer.take_late()
+        self._store_results = []
+        if not self._sinks:
+            return
         elapsed = (time.perf_counter_ns() - self._started_ns) / 1e6
-        for event in turn_events(self._flow, self._ctx, turn, elapsed):
+        events = turn_events(self._flow, self._ctx, turn, elapsed)
+        events += [store_event(self._flow.spec.flow, self._ctx, r) for r in results]
+        for event in events:
             for sink in self._sinks:
                 try:
                     sink.emit(event)
@@ -380,7 +499,9 @@ class Conversation:
             event=event,
             path=path,
             interruptible=state.voice.interruptible and interruptible,
-            no_input_timeout=state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
+            no_input_timeout=flow.spec.limits.piece_timeout
+            if ctx.pending is not None
+            else state.voice.no_input_timeout or flow.spec.limits.no_input_timeout,
             hold=hold,
             marks=marks,
         )

@@ -4,6 +4,8 @@
     ├── FlowDefinitionError             a flow file is broken (file, line, field, hint)
     │   └── FlowCheckError              the flow loads but its graph is unsound
     ├── SnapshotError                   a snapshot cannot be restored into this flow
+    ├── StoreError                      a store is unavailable, misconfigured or corrupt
+    │   └── StoreConflict               another writer saved the conversation first
     ├── ActionError                     a user action raised or timed out
     └── ExtensionError                  a user slot type, validator or action is misregistered
 
@@ -91,6 +93,31 @@ class FlowCheckError(FlowDefinitionError):
 class SnapshotError(FlowagentError):
     """Raised by `Flow.restore` when a snapshot is malformed, from another flow, or from an
     incompatible version of this flow."""
+
+
+class StoreError(FlowagentError):
+    """Raised by a store when its URL is malformed or its backend is unavailable, locked,
+    unreadable or corrupt; the message says which store and why, never a raw driver error.
+    The engine catches it during a call (the call goes on); the CLI prints it."""
+
+
+class StoreConflict(StoreError):
+    """Raised by `ConversationStore.save` when the stored conversation is not the revision
+    the new snapshot follows: another writer (a second worker on the same call id, or a
+    fresh conversation reusing an id) saved it first. Nothing was written.
+
+    `expected` is the revision the save followed; `found` the stored one; `writer` the token
+    of the writer that stored it (`""` when unknown)."""
+
+    def __init__(self, conversation_id: str, expected: int, found: int, writer: str = "") -> None:
+        super().__init__(
+            f"conversation {conversation_id!r} was saved by another writer"
+            f" (stored revision {found}, this writer expected {expected})"
+        )
+        self.conversation_id = conversation_id
+        self.expected = expected
+        self.found = found
+        self.writer = writer
 
 
 class ActionError(FlowagentError):

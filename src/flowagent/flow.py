@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from flowagent import schema
+from flowagent.actions import ActionPolicy
 from flowagent.compiler import CompiledFlow, compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
-from flowagent.errors import FlowDefinitionError, Problem
-from flowagent.loader import LocatedDocument, format_loc, parse_yaml, read_yaml_file
-from flowagent.observe import EventSink
+from flowagent.errors import FlowDefinitionError, Problem, SnapshotError
+from flowagent.fakes import ActionOverride, bind_overrides
+from flowagent.loader import Loc, LocatedDocument, format_loc, parse_yaml, read_yaml_file
+from flowagent.observe import EventSink, FlowEvent, store_event
 from flowagent.schema import FlowSpec
 from flowagent.store.base import ConversationStore
+from flowagent.store.writer import StoreResult, load_bounded, load_bounded_async
+
+log = logging.getLogger("flowagent.engine")
 
 
 class Flow:
@@ -58,11 +64,15 @@ class Flow:
         *,
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
         """A fresh conversation. `now` is the reference time for relative dates ("tomorrow");
         a naive `now` is read in the flow's timezone; default: the current time there.
         With a `store`, the conversation is saved after every turn; `sinks` receive its
-        structured events (see `flowagent.observe`)."""
+        structured events (see `flowagent.observe`). `actions` replaces some of the flow's
+        actions in this conversation only — keyed by action state (`BOOK`) or reference
+        (`my_actions:book`), each a `FakeAction` or a function; the others run for real.
+        Raises ExtensionError for a key that is not one of the flow's actions."""
         flow = self.compiled
         if now is None:
             now = datetime.now(flow.tz)
@@ -73,7 +83,7 @@ class Flow:
             state=flow.machine.initial,
             now=now,
         )
-        return Conversation(flow, ctx, store, sinks)
+        return Conversation(flow, ctx, store, sinks, actions=bind_overrides(flow, actions))
 
     def restore(
         self,
@@ -81,36 +91,161 @@ class Flow:
         *,
         store: ConversationStore | None = None,
         sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation:
         """Continue a conversation from `Conversation.snapshot()`. Raises SnapshotError if the
-        snapshot is malformed or was taken with a different flow or flow version."""
-        return Conversation.from_snapshot(self.compiled, data, store, sinks)
+        snapshot is malformed or was taken with a different flow or flow version. `actions`
+        as in `new_conversation`."""
+        bound = bind_overrides(self.compiled, actions)
+        return Conversation.from_snapshot(self.compiled, data, store, sinks, actions=bound)
 
     def resume(
-        self, conversation_id: str, store: ConversationStore, *, sinks: Sequence[EventSink] = ()
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
     ) -> Conversation | None:
         """The stored conversation `conversation_id`, continuing where it stopped (its
-        `current_turn()` is what the caller last heard), or None if the store has none."""
-        data = store.load(conversation_id)
+        `current_turn()` is what the caller last heard), or None if the store has none —
+        or cannot say within its timeout: a store outage is logged and reported to `sinks`
+        as a `store_error` event, never raised. Raises SnapshotError if the stored record
+        cannot continue in this flow (see `resume_or_new` for a call that must start).
+        `actions` as in `new_conversation`."""
+        data, result = load_bounded(store, conversation_id)
+        return self._resumed(conversation_id, store, sinks, actions, data, result)
+
+    async def resume_async(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> Conversation | None:
+        """`resume` for event loops: the load never blocks the loop."""
+        data, result = await load_bounded_async(store, conversation_id)
+        return self._resumed(conversation_id, store, sinks, actions, data, result)
+
+    def resume_or_new(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        now: datetime | None = None,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> Conversation:
+        """What a call that must start uses: the stored conversation if there is one, else a
+        new one. Never raises for the store: a store outage or a stored record this flow
+        cannot continue is logged and reported, and the call starts fresh (its saves then
+        report a conflict rather than overwrite the record it could not read)."""
+        try:
+            found = self.resume(conversation_id, store, sinks=sinks, actions=actions)
+        except SnapshotError as err:
+            self._unreadable(conversation_id, sinks, err)
+            found = None
+        return found or self.new_conversation(
+            now, conversation_id, store=store, sinks=sinks, actions=actions
+        )
+
+    async def resume_or_new_async(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        *,
+        now: datetime | None = None,
+        sinks: Sequence[EventSink] = (),
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> Conversation:
+        """`resume_or_new` for event loops."""
+        try:
+            found = await self.resume_async(conversation_id, store, sinks=sinks, actions=actions)
+        except SnapshotError as err:
+            self._unreadable(conversation_id, sinks, err)
+            found = None
+        return found or self.new_conversation(
+            now, conversation_id, store=store, sinks=sinks, actions=actions
+        )
+
+    def _resumed(
+        self,
+        conversation_id: str,
+        store: ConversationStore,
+        sinks: Sequence[EventSink],
+        actions: Mapping[str, ActionOverride] | None,
+        data: dict[str, Any] | None,
+        result: StoreResult,
+    ) -> Conversation | None:
+        if not result.ok:
+            log.warning(
+                "store load failed: %s; the call starts without its stored conversation",
+                result.detail,
+                extra={"conversation_id": conversation_id, "operation": "load"},
+            )
+            _report(sinks, store_event(self.name, None, result, conversation_id))
+            return None
         if data is None:
             return None
-        return self.restore(data, store=store, sinks=sinks)
+        return self.restore(data, store=store, sinks=sinks, actions=actions)
+
+    def _unreadable(
+        self, conversation_id: str, sinks: Sequence[EventSink], err: SnapshotError
+    ) -> None:
+        log.error(
+            "stored conversation cannot continue in this flow: %s; starting a new one",
+            err,
+            extra={"conversation_id": conversation_id, "operation": "load"},
+        )
+        result = StoreResult("load", "unreadable", str(err))
+        _report(sinks, store_event(self.name, None, result, conversation_id))
 
     def __repr__(self) -> str:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
 
 
-def load_flow(path: str | Path) -> Flow:
+def _report(sinks: Sequence[EventSink], event: FlowEvent) -> None:
+    for sink in sinks:
+        try:
+            sink.emit(event)
+        except Exception:
+            log.exception("event sink failed")
+
+
+def load_flow(
+    path: str | Path,
+    *,
+    allow_modules: Iterable[str] | None = None,
+    import_actions: bool = True,
+) -> Flow:
     """Read, validate and compile a flow file. Raises FlowDefinitionError naming the file,
-    line and field of every problem found."""
+    line and field of every problem found.
+
+    Actions (`module:function`) may come from `.py` files beside the flow and from the
+    modules in `allow_modules` or the `FLOWAGENT_ALLOW_MODULES` environment variable
+    (a package allows its submodules); see `flowagent.actions`. With `import_actions=False`
+    nothing of the author's code runs: references are still checked, and each action must
+    then be replaced per conversation (`actions=` of `new_conversation`); one that is not
+    fails like a broken action (ActionError → the state's `on_error`).
+    `flow.compiled.action_refs` has what each action state names."""
     doc = read_yaml_file(path)
-    return Flow(compile_flow(_validate(doc), doc, str(path)))
+    policy = ActionPolicy.build(allow_modules, import_actions)
+    return Flow(compile_flow(_validate(doc), doc, str(path), policy))
 
 
-def load_flow_text(text: str, name: str = "<flow>") -> Flow:
-    """Like `load_flow`, from YAML text (for tests and generated flows)."""
+def load_flow_text(
+    text: str,
+    name: str = "<flow>",
+    *,
+    allow_modules: Iterable[str] | None = None,
+    import_actions: bool = True,
+) -> Flow:
+    """Like `load_flow`, from YAML text (for tests and generated flows). With no file there
+    are no modules beside it: actions must come from `allow_modules`."""
     doc = parse_yaml(text, name)
-    return Flow(compile_flow(_validate(doc), doc, None))
+    policy = ActionPolicy.build(allow_modules, import_actions)
+    return Flow(compile_flow(_validate(doc), doc, None, policy))
 
 
 def _validate(doc: LocatedDocument) -> FlowSpec:
@@ -127,16 +262,43 @@ def _validate(doc: LocatedDocument) -> FlowSpec:
     try:
         return FlowSpec.model_validate(doc.data)
     except ValidationError as err:
-        problems = [_problem(doc, e) for e in err.errors()]
-        raise FlowDefinitionError(problems) from None
+        raise FlowDefinitionError(validation_problems(doc, err, _ALL_KEYS)) from None
+
+
+def validation_problems(
+    doc: LocatedDocument, err: ValidationError, known_keys: Sequence[str]
+) -> list[Problem]:
+    """Pydantic's errors as located problems: file, line, column, field path and a hint
+    (the closest of `known_keys` for an unknown key; "quote it" for a YAML number, boolean or
+    date where text belongs)."""
+    return [_problem(doc, e, known_keys) for e in err.errors()]
 
 
 _UNION_TAGS = {"str", "int", "float", "bool", "ChoiceSpec", "ConditionSpec"}
 
 
-def _problem(doc: LocatedDocument, e: Any) -> Problem:
-    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not keys.
-    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+def _document_loc(data: Any, raw: tuple[Any, ...]) -> Loc:
+    """pydantic's error location without the union-member tags it inserts ("str",
+    "list[str]", "ChoiceSpec"): a part is kept when it is a real key or index of the document
+    at that point — so a key that happens to be named `str` or `int` is still a key."""
+    out: list[str | int] = []
+    node: Any = data
+    for part in raw:
+        is_key = isinstance(node, dict) and part in node
+        is_index = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if is_key or is_index:
+            out.append(part)
+            node = node[part]
+        elif isinstance(part, str) and (part in _UNION_TAGS or "[" in part):
+            continue
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
+def _problem(doc: LocatedDocument, e: Any, known_keys: Sequence[str]) -> Problem:
+    loc = _document_loc(doc.data, tuple(e["loc"]))
     kind = e["type"]
     msg = str(e["msg"]).removeprefix("Value error, ")
     hint = None
@@ -152,14 +314,26 @@ def _problem(doc: LocatedDocument, e: Any) -> Problem:
             hint=_KEY_HINTS.get(key),
         )
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), _ALL_KEYS, n=1, cutoff=0.6)
-        msg = f"unknown key {loc[-1]!r}"
+        unknown = loc[-1] if loc else ""
+        close = difflib.get_close_matches(str(unknown), known_keys, n=1, cutoff=0.6)
+        msg = f"unknown key {unknown!r}"
         hint = f"did you mean {close[0]!r}?" if close else None
     elif kind == "literal_error":
         msg = f"{msg} (got {e.get('input')!r})"
     elif kind.endswith("_type"):
-        msg = f"{msg} (got {type(e.get('input')).__name__} {e.get('input')!r})"
+        got = e.get("input")
+        msg = f"{msg} (got {type(got).__name__} {got!r})"
+        if kind == "string_type" and isinstance(got, int | float | bool | date):
+            hint = _quote_hint(got)
     return doc.problem(loc, msg, hint)
+
+
+def _quote_hint(value: int | float | bool | date) -> str:
+    """YAML read a bare scalar as a number, boolean or date where text belongs."""
+    return (
+        f"YAML reads this unquoted value as {type(value).__name__} {value!r}; "
+        "put it in quotes to keep it as text"
+    )
 
 
 def _collect_keys() -> list[str]:

@@ -40,7 +40,7 @@ def edges(flow: CompiledFlow, commands: bool = False) -> list[Edge]:
     any_node = _any_node(flow)
     merged: dict[tuple[str, str, str], list[str]] = {}
     for e in flow.machine.edges:
-        if e.event in command_events:
+        if e.event in command_events or e.event.startswith("answer:"):
             style, source = "command", e.source if commands else any_node
         else:
             style = "limit" if e.event in _LIMIT_EVENTS else "main"

@@ -19,3 +19,10 @@ def flow_schema() -> dict[str, Any]:
 
 def flow_schema_json() -> str:
     return json.dumps(flow_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def flowtest_schema_json() -> str:
+    """The JSON Schema of conversation test files (`*.flowtest.yaml`)."""
+    from flowagent.testing.spec import flowtest_schema
+
+    return json.dumps(flowtest_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -5,6 +5,12 @@ Two hazards of plain `yaml.safe_load` matter for voice flows: YAML 1.1 turns `ye
 and duplicate keys silently keep the last value. This loader keeps those words as strings,
 refuses duplicate keys, and records the line of every mapping key and list item so that later
 validation errors can name the exact line.
+
+A flow file is also input that may be hostile (downloaded, generated, fuzzed), so reading one
+is bounded: at most `MAX_FLOW_BYTES`, nesting at most `MAX_DEPTH` levels, at most `MAX_VALUES`
+values after aliases are expanded (a ~1 KB "billion laughs" file expands to 387 million),
+keys are plain scalars, and a value PyYAML cannot build (a 5,000-digit number, a 13th month)
+is an error at its line. Every such file fails in milliseconds with a `FlowDefinitionError`.
 """
 
 from __future__ import annotations
@@ -20,9 +26,43 @@ from flowagent.errors import FlowDefinitionError, Problem
 #: A location path into the loaded document: mapping keys and list indexes.
 Loc = tuple[str | int, ...]
 
+#: Largest flow file read, in bytes (the reference flow is ~6 KB).
+MAX_FLOW_BYTES = 256 * 1024
+#: Deepest nesting of mappings and lists (a flow needs about 6).
+MAX_DEPTH = 40
+#: Most values (scalars, lists, mappings) a file may hold once aliases are expanded.
+MAX_VALUES = 100_000
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    """A resource limit of the loader, raised at the mark where it was crossed."""
+
 
 class _FlowYamlLoader(yaml.SafeLoader):
-    """SafeLoader whose booleans are only `true`/`false` (YAML 1.2 style)."""
+    """SafeLoader whose booleans are only `true`/`false` (YAML 1.2 style), and which refuses
+    nesting deeper than `MAX_DEPTH`: in the scanner for `[`/`{` (whose look-ahead is quadratic
+    in the nesting) and in the composer for indented blocks (it recurses once per level)."""
+
+    _depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            raise _LimitError(
+                problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=self.get_mark()
+            )
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _LimitError(
+                    problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 # Replace the YAML 1.1 bool resolver (yes/no/on/off/y/n) by a strict one.
@@ -33,6 +73,18 @@ _FlowYamlLoader.yaml_implicit_resolvers = {
 _FlowYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+# YAML 1.1 also reads `17:00` as the base-60 number 1020 (and `1:30.5` as 90.5): keep times
+# like that as strings, as YAML 1.2 does, by matching numbers only without a `:` in them.
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_FlowYamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        else (tag, re.compile(rf"(?!{_SEXAGESIMAL.pattern}){rx.pattern}", rx.flags))
+        for tag, rx in resolvers
+    ]
+    for first, resolvers in _FlowYamlLoader.yaml_implicit_resolvers.items()
+}
 
 
 class LocatedDocument:
@@ -77,50 +129,140 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
-def _construct(
-    node: yaml.Node,
-    loader: _FlowYamlLoader,
-    loc: Loc,
-    lines: dict[Loc, tuple[int, int]],
-    problems: list[Problem],
-    file: str,
-) -> Any:
-    lines.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Turns the composed node graph into plain values with a line map, within the limits.
+
+    Aliases make the graph a DAG (or, with an alias inside its own anchor, a cycle): each
+    visit is counted, so expansion is bounded by `MAX_VALUES` and depth by `MAX_DEPTH`.
+    """
+
+    def __init__(self, loader: _FlowYamlLoader, file: str) -> None:
+        self.loader = loader
+        self.file = file
+        self.lines: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.values = 0
+        # The key being built: an aliased node's own mark is its anchor's, far from the use.
+        self.key_mark: yaml.Mark | None = None
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _LimitError(
+                problem=f"the file holds more than {MAX_VALUES:,} values once its aliases are"
+                " expanded (aliases that repeat each other?)",
+                problem_mark=self.key_mark or node.start_mark,
+            )
+        if depth > MAX_DEPTH:
+            raise _LimitError(
+                problem=f"nesting deeper than {MAX_DEPTH} levels (an alias inside its own anchor?)",
+                problem_mark=self.key_mark or node.start_mark,
+            )
+        self.lines.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _LimitError(
+                    problem="a key must be plain text, not a list or a mapping",
+                    problem_mark=key_node.start_mark,
+                )
+            key = self._scalar(key_node)
             if not isinstance(key, str | int | float | bool):
                 key = str(key)
             if isinstance(key, bool | float):
                 key = str(key).lower()
             child = (*loc, key)
             if key in result:
-                problems.append(
+                self.problems.append(
                     Problem(
                         f"duplicate key {key!r} (the earlier value would be silently lost)",
-                        file=file,
-                        line=key_node.start_mark.line + 1,
-                        column=key_node.start_mark.column + 1,
+                        file=self.file,
+                        line=where[0],
+                        column=where[1],
                         field=format_loc(child),
                     )
                 )
-            lines[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _construct(value_node, loader, child, lines, problems, file)
+            self.lines[child] = where
+            outer, self.key_mark = self.key_mark, key_node.start_mark
+            result[key] = self.build(value_node, child, depth + 1)
+            self.key_mark = outer
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, loader, (*loc, i), lines, problems, file)
-            for i, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node, deep=True)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError:
+            raise
+        except Exception as err:  # int("9" * 5000), date(2026, 13, 45), ...: PyYAML's own errors
+            problem = f"cannot read the value {_preview(node)}: {err}"
+            if isinstance(err, ValueError) and "digits" in str(err):
+                problem = f"the number {_preview(node)} is too long"
+            raise _LimitError(
+                problem=problem + " (quote it if it is meant as text)",
+                problem_mark=node.start_mark,
+            ) from None
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand past `MAX_VALUES` values, or that contains
+    itself, before building anything: sizes are memoised per node, so this costs one visit per
+    node as written (a billion-laughs file is rejected in microseconds)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node, key_mark: yaml.Mark | None) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in open_nodes:
+            raise _LimitError(
+                problem="an alias refers to the mapping or list it is inside of",
+                problem_mark=key_mark or node.start_mark,
+            )
+        total = 1
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            open_nodes.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    total += size(key_node, key_node.start_mark)
+                    total += size(value_node, key_node.start_mark)
+            else:
+                for item in node.value:
+                    total += size(item, key_mark)
+            open_nodes.discard(id(node))
+        if total > MAX_VALUES:
+            raise _LimitError(
+                problem=f"the file holds more than {MAX_VALUES:,} values once its aliases are"
+                " expanded (aliases that repeat each other?)",
+                problem_mark=key_mark or node.start_mark,
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root, None)
+
+
+def _preview(node: yaml.Node) -> str:
+    text = str(getattr(node, "value", ""))
+    return repr(text if len(text) <= 24 else text[:20] + "…")
 
 
 def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
     """Parse one YAML document into plain Python values with a line map.
 
-    Raises FlowDefinitionError with the file and line of a syntax error or duplicate key.
+    Raises FlowDefinitionError with the file and line of a syntax error, a duplicate key or a
+    crossed limit (size, nesting, alias expansion, an unreadable value).
     """
+    if len(text) > MAX_FLOW_BYTES:
+        raise FlowDefinitionError([_too_large(len(text), file)])
     try:
         loader = _FlowYamlLoader(text)
     except yaml.reader.ReaderError as err:  # an unprintable character, before any parsing
@@ -134,6 +276,8 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
         ) from None
     try:
         node = loader.get_single_node()
+    except _LimitError as err:
+        raise FlowDefinitionError([_limit_problem(err, file)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         raise FlowDefinitionError(
@@ -154,10 +298,12 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
         loader.dispose()
     if node is None:
         raise FlowDefinitionError([Problem("the flow file is empty", file=file, line=1)])
-    lines: dict[Loc, tuple[int, int]] = {}
-    problems: list[Problem] = []
+    builder = _Builder(loader, file)
     try:
-        data = _construct(node, loader, (), lines, problems, file)
+        _check_expansion(node)
+        data = builder.build(node, ())
+    except _LimitError as err:
+        raise FlowDefinitionError([_limit_problem(err, file)]) from None
     except yaml.MarkedYAMLError as err:  # e.g. an unknown tag such as `=` or `!!python/...`
         mark = err.problem_mark or err.context_mark
         raise FlowDefinitionError(
@@ -170,15 +316,37 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
                 )
             ]
         ) from None
-    if problems:
-        raise FlowDefinitionError(problems)
-    return LocatedDocument(data, lines, file)
+    if builder.problems:
+        raise FlowDefinitionError(builder.problems)
+    return LocatedDocument(data, builder.lines, file)
+
+
+def _limit_problem(err: _LimitError, file: str) -> Problem:
+    mark = err.problem_mark
+    return Problem(
+        str(err.problem),
+        file=file,
+        line=mark.line + 1 if mark else 1,
+        column=mark.column + 1 if mark else None,
+    )
+
+
+def _too_large(size: int, file: str) -> Problem:
+    return Problem(
+        f"the file is too large ({size:,} bytes; a flow file may have at most {MAX_FLOW_BYTES:,})",
+        file=file,
+        line=1,
+        hint="split long choice lists into a generated file, or check this is a flow file",
+    )
 
 
 def read_yaml_file(path: str | Path) -> LocatedDocument:
     """Read and parse a flow file; a missing or unreadable file is a FlowDefinitionError."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_FLOW_BYTES:
+            raise FlowDefinitionError([_too_large(size, str(p))])
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FlowDefinitionError([Problem("no such file", file=str(p))]) from None

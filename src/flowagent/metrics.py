@@ -41,6 +41,7 @@ class Metrics:
         self.transitions: Counter[str] = Counter()  # "A -> B"
         self.commands: Counter[str] = Counter()
         self.action_errors = 0
+        self.store_errors: Counter[str] = Counter()  # "operation.reason", e.g. "save.timeout"
         self.latency_ms: list[float] = []
         self.voice_response_ms: list[float] = []  # end of caller speech → first agent audio
         self.endpointing: Counter[str] = Counter()  # complete / incomplete / normal / none
@@ -75,6 +76,8 @@ class Metrics:
             self.commands[str(row.get("target"))] += 1
         elif kind == "action_error":
             self.action_errors += 1
+        elif kind == "store_error":
+            self.store_errors[f"{row.get('operation')}.{row.get('reason')}"] += 1
         elif kind == "voice_response":
             if isinstance(row.get("e2e_ms"), int | float):
                 self.voice_response_ms.append(float(row["e2e_ms"]))
@@ -114,6 +117,7 @@ class Metrics:
             "retry_rate": rate(sum(self.retries.values()), self.turns),
             "no_input_rate": rate(self.no_inputs, self.turns),
             "action_errors": self.action_errors,
+            "store_errors": dict(self.store_errors.most_common()),
             "slots": {
                 s: {
                     "filled": self.filled[s],
@@ -156,6 +160,8 @@ def format_summary(s: Mapping[str, Any]) -> str:
         f"retry rate      {pc(s['retry_rate'])}    no-input rate {pc(s['no_input_rate'])}"
         f"    action errors {s['action_errors']}",
         f"turn latency    {latency}",
+        "store errors    "
+        + (", ".join(f"{k} {v}" for k, v in s.get("store_errors", {}).items()) or "none"),
     ]
     if s.get("endpointing"):
         voice = s["voice_response_ms"]
@@ -235,6 +241,12 @@ class PrometheusSink:
             registry=reg,
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
         )
+        self.store_errors = PCounter(
+            "flowagent_store_errors",
+            "Store calls that failed, timed out or met another writer",
+            ["flow", "operation", "reason"],
+            registry=reg,
+        )
         self.voice_response = Histogram(
             "flowagent_voice_response_seconds",
             "End of the caller's speech to the agent's first audio, by endpointing decision",
@@ -274,6 +286,8 @@ class PrometheusSink:
             self.invalid.labels(f, str(event.slot), str(d.get("reason"))).inc()
         elif event.event == "state_change":
             self.moves.labels(f, str(d.get("source")), event.state).inc()
+        elif event.event == "store_error":
+            self.store_errors.labels(f, str(d.get("operation")), str(d.get("reason"))).inc()
         elif event.event == "voice_response":
             decision = str(d.get("endpointing") or "none")
             self.endpointing.labels(f, decision).inc()

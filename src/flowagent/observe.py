@@ -2,7 +2,8 @@
 
 Every turn is turned into events — `state_change`, `slot_filled`, `validation_failed`,
 `retry`, `no_input`, `clarification`, `command`, `action_call`, `action_error`, `turn`,
-`conversation_end` — and handed to the conversation's sinks. Events never carry what the
+`conversation_end`, and `store_error` when the store failed — and handed to the
+conversation's sinks. Events never carry what the
 caller said; a slot's value is included only for slots that are not personal (`pii`), unless
 the sink is explicitly told to log personal data (`log_pii=True`).
 
@@ -23,6 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
     from flowagent.context import Context
+    from flowagent.store.writer import StoreResult
     from flowagent.turn import Turn
 
 REDACTED = "[redacted]"
@@ -132,6 +134,22 @@ def turn_events(flow: CompiledFlow, ctx: Context, turn: Turn, elapsed_ms: float)
     if turn.ended:
         add("conversation_end", outcome=turn.outcome, turns=ctx.turns)
     return events
+
+
+def store_event(
+    flow: str, ctx: Context | None, result: StoreResult, conversation_id: str = ""
+) -> FlowEvent:
+    """A `store_error` event: `operation` (save, load), `reason` (timeout, conflict, error)
+    and the store's `error` message."""
+    return FlowEvent(
+        "store_error",
+        ctx.conversation_id if ctx is not None else conversation_id,
+        flow,
+        ctx.state if ctx is not None else "",
+        ctx.turns if ctx is not None else 0,
+        level="warning",
+        detail={"operation": result.operation, "reason": result.reason, "error": result.detail},
+    )
 
 
 class JsonlSink:

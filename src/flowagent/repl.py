@@ -1,13 +1,15 @@
 """`flowagent repl`: talk to a flow by typing, with line editing and history (readline).
 
-Lines starting with `:` are REPL commands; anything else is what the caller says, and an
-empty line is silence.
+Lines starting with `:` are REPL commands (an unknown one says so); anything else is what
+the caller says, and an empty line is silence. Ctrl-D leaves; Ctrl-C leaves too, on a new line,
+with exit code 130.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import difflib
 import json
 import sys
 from datetime import datetime
@@ -54,6 +56,9 @@ def run_repl(path: str, now: datetime | None) -> int:
         except EOFError:
             print()
             return 0
+        except KeyboardInterrupt:  # Ctrl-C: leave the shell prompt on a line of its own
+            print()
+            return 130
         command = line.strip()
         if command.startswith(":"):
             if command in (":quit", ":q", ":exit"):
@@ -68,8 +73,10 @@ def run_repl(path: str, now: datetime | None) -> int:
                 conv = _new(flow, now)
             elif command == ":reset":
                 conv = _new(flow, now)
-            else:
+            elif command in _VIEWS:
                 _show(conv, command)
+            else:
+                print(_unknown(command))
             continue
         if conv.ended:
             print("(the conversation has ended: :reset to start again, :quit to leave)")
@@ -84,6 +91,16 @@ def _new(flow: Flow, now: datetime | None) -> Conversation:
     conv = flow.new_conversation(now=now)
     print(f"agent> {conv.start().text}")
     return conv
+
+
+_VIEWS = (":slots", ":state", ":history", ":snapshot", ":help", ":h", ":?")
+_COMMANDS = (*_VIEWS[:5], ":reset", ":reload", ":quit")
+
+
+def _unknown(command: str) -> str:
+    close = difflib.get_close_matches(command.split(maxsplit=1)[0], _COMMANDS, n=1, cutoff=0.6)
+    guess = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown command {command!r}{guess}; :help lists the commands"
 
 
 def _show(conv: Conversation, command: str) -> None:

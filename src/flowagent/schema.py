@@ -21,6 +21,14 @@ JsonScalar = str | int | float | bool
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _STATE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# `package.module:function`: dotted identifiers (no relative `.x`, no `..`), and a function
+# name that is not private or a dunder (`os:__loader__`).
+_ACTION_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z]\w*", re.ASCII)
+
+#: Upper bounds that keep a flow's numbers meaningful (a retry limit of 10**12, a timeout of a
+#: year): counts of retries and silences, and seconds for timeouts.
+_MAX_COUNT = 100
+_MAX_SECONDS = 600
 
 #: Reply text: one string, or a list (the 1st, 2nd, 3rd... failure says the next one; the
 #: last one repeats).
@@ -28,7 +36,9 @@ Messages = str | list[str]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: YAML already gives real types, so nothing is coerced (`max_turns: true` is not
+    # 1); no infinities or NaN (`timeout: .inf` is not a timeout).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class HoursSpec(_Model):
@@ -95,6 +105,15 @@ class SlotSpec(_Model):
         default_factory=dict, description="reprompt per extractor problem, e.g. phone_too_short"
     )
     options: dict[str, Any] = Field(default_factory=dict)
+    multi_turn: bool = Field(
+        default=False,
+        description="free text in several pieces, until a closing cue ('that's it') or a pause",
+    )
+    confirm: Literal["say", "spell"] | None = Field(
+        default=None,
+        description="read-back: 'spell' always spells the value, 'say' never; default: "
+        "spelled when the caller spelled it",
+    )
 
     @property
     def types(self) -> list[str]:
@@ -114,7 +133,7 @@ class VoiceSpec(_Model):
     """How a state behaves over a voice channel."""
 
     interruptible: bool = True
-    no_input_timeout: float | None = Field(default=None, gt=0)
+    no_input_timeout: float | None = Field(default=None, gt=0, le=_MAX_SECONDS)
     endpointing: EndpointingSpec | None = None
 
 
@@ -167,10 +186,10 @@ class StateSpec(_Model):
     on_max_no_match: str | None = None
     on_max_no_input: str | None = None
     on_error: str | None = None
-    max_no_match: int | None = Field(default=None, ge=1)
-    max_no_input: int | None = Field(default=None, ge=1)
+    max_no_match: int | None = Field(default=None, ge=1, le=_MAX_COUNT)
+    max_no_input: int | None = Field(default=None, ge=1, le=_MAX_COUNT)
     action: str | None = None
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, le=_MAX_SECONDS)
     outcome: str | None = None
     transitions: list[TransitionSpec] = Field(default_factory=list)
     voice: VoiceSpec = Field(default_factory=VoiceSpec)
@@ -178,24 +197,63 @@ class StateSpec(_Model):
     @field_validator("action")
     @classmethod
     def _action_ref(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^[\w.]+:[A-Za-z_]\w*$", v):
-            raise ValueError("expected 'module:function', e.g. 'my_actions:book'")
+        if v is not None and not _ACTION_REF.fullmatch(v):
+            raise ValueError(
+                "expected 'module:function' with a dotted module name and a public function,"
+                " e.g. 'my_actions:book'"
+            )
         return v
 
 
 class LimitsSpec(_Model):
     """Flow-wide limits; states may override the no-match and no-input ones."""
 
-    max_no_match: int = Field(default=3, ge=1)
-    max_no_input: int = Field(default=3, ge=1)
-    max_turns: int = Field(default=60, ge=1)
-    max_confirm_rejections: int = Field(default=3, ge=1)
-    max_utterance_chars: int = Field(default=400, ge=10)
-    action_timeout: float = Field(default=5.0, gt=0)
-    no_input_timeout: float = Field(default=6.0, gt=0)
+    max_no_match: int = Field(default=3, ge=1, le=_MAX_COUNT)
+    max_no_input: int = Field(default=3, ge=1, le=_MAX_COUNT)
+    max_turns: int = Field(default=60, ge=1, le=1_000_000)
+    max_confirm_rejections: int = Field(default=3, ge=1, le=_MAX_COUNT)
+    max_utterance_chars: int = Field(default=400, ge=10, le=100_000)
+    action_timeout: float = Field(default=5.0, gt=0, le=_MAX_SECONDS)
+    no_input_timeout: float = Field(default=6.0, gt=0, le=_MAX_SECONDS)
     on_max_no_match: str | None = None
     on_max_no_input: str | None = None
     on_max_turns: str | None = None
+    max_unanswered: int = Field(
+        default=3, ge=1, description="questions in a row the flow has no answer for"
+    )
+    max_pieces: int = Field(default=4, ge=1, description="turns one answer may be given over")
+    piece_timeout: float = Field(
+        default=2.5, gt=0, description="seconds of silence that end an answer given in pieces"
+    )
+
+
+class AnswerSpec(_Model):
+    """An answer to a question callers ask (hours, location, prices): in every listening
+    state, like a command; the current question is asked again afterwards (or `to:`)."""
+
+    phrases: list[str] = Field(
+        default_factory=list, description="example questions; their words, in any order"
+    )
+    keywords: list[str] = Field(
+        default_factory=list, description="topic words: a question with one of them matches"
+    )
+    say: str
+    to: str | None = None
+
+
+MarkerKind = Literal["silence", "no_match"]
+
+
+class InputSpec(_Model):
+    """How caller text is read before anything else: non-speech markers from STT."""
+
+    markers: dict[str, MarkerKind] = Field(
+        default_factory=dict,
+        description="extra non-speech markers ('<noise>') and what a turn of only them is",
+    )
+    default_markers: bool = Field(
+        default=True, description="the Whisper, Deepgram and LiveKit forms ([BLANK_AUDIO], ...)"
+    )
 
 
 class CommandSpec(_Model):
@@ -218,13 +276,19 @@ class MessagesSpec(_Model):
     changed: str = "Okay, I've updated that."
     action_error: str = "Sorry, something went wrong on my side."
     ended: str = "This call has ended."
+    unanswered: Messages = [
+        "Sorry, I can't answer that on this line.",
+        "I'm afraid I can't help with that here. Say \"a real person\" to talk to someone.",
+    ]
+    go_on: str = "Mm-hmm, go on."
+    corrected: str = "Okay, {{ value }} instead."
 
 
 class FlowSpec(_Model):
     """A whole flow file."""
 
     flow: str = Field(description="the flow's name")
-    version: int = 1
+    version: int | str = 1  # informational: authors write 1, "1" or "2.0"
     description: str | None = None
     start: str
     fallback: str | None = None
@@ -236,6 +300,8 @@ class FlowSpec(_Model):
     limits: LimitsSpec = Field(default_factory=LimitsSpec)
     messages: MessagesSpec = Field(default_factory=MessagesSpec)
     commands: dict[str, CommandSpec] = Field(default_factory=dict)
+    answers: dict[str, AnswerSpec] = Field(default_factory=dict)
+    input: InputSpec = Field(default_factory=InputSpec)
     slots: dict[Annotated[str, Field(pattern=_SLOT_NAME.pattern)], SlotSpec] = Field(
         default_factory=dict
     )

@@ -12,18 +12,30 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from flowagent import pieces
 from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
-from flowagent.render import Template, compile_template, say_value
+from flowagent.fakes import FakeAction
+from flowagent.render import (
+    Template,
+    compile_template,
+    say_options,
+    say_spelled,
+    say_value,
+    speakable,
+)
 from flowagent.slotfill import FillResult, fill_slots
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
 from flowagent.states.retry import RetryState
+from flowagent.wording import last_question_sentence, without_apology
 
 if TYPE_CHECKING:
+    from flowagent.answers import Answer
     from flowagent.commands import Command
     from flowagent.compiler import CompiledFlow
     from flowagent.context import Context
+    from flowagent.fakes import ActionOverride
     from flowagent.states.base import StateBehaviour
 
 log = logging.getLogger("flowagent.engine")
@@ -32,9 +44,17 @@ log = logging.getLogger("flowagent.engine")
 class TurnScope:
     """One turn's working memory over a conversation's `Context`."""
 
-    def __init__(self, flow: CompiledFlow, ctx: Context, defer_actions: bool = False) -> None:
+    def __init__(
+        self,
+        flow: CompiledFlow,
+        ctx: Context,
+        defer_actions: bool = False,
+        actions: Mapping[str, ActionOverride] | None = None,
+    ) -> None:
         self.flow = flow
         self.ctx = ctx
+        # This conversation's stand-ins for the flow's actions, by state (fakes in tests).
+        self.actions = actions or {}
         # In async turns an action state parks its action here for the caller to await.
         self.defer_actions = defer_actions
         self.pending_action: str | None = None
@@ -60,6 +80,15 @@ class TurnScope:
         self.ctx.expecting = expecting
         self.ctx.last_question = text.strip()
 
+    def question_again(self) -> str:
+        """The current question, asked again for a reason that is not a failure (after help,
+        an answer, a deflected question): the slot's own prompt, or the last question
+        without its apology."""
+        key = self.ctx.expecting
+        if key in self.flow.slots and self.ctx.clarify is None:
+            return self.render(self.flow.slots[key].prompt)
+        return last_question_sentence(without_apology(self.ctx.last_question))
+
     def ask_slot(self, slot: str) -> None:
         self.ask(self.render(self.flow.slots[slot].prompt), slot)
 
@@ -68,7 +97,11 @@ class TurnScope:
         return self.flow.states[self.ctx.state].behaviour
 
     # --- rendering -----------------------------------------------------------------------
-    def render(self, template: Template, extra: Mapping[str, str] | None = None) -> str:
+    def render(
+        self, template: Template, extra: Mapping[str, str] | None = None, spell: bool = False
+    ) -> str:
+        """`template` with its placeholders filled; with `spell`, slot values the caller
+        spelled (or whose slot says `confirm: spell`) are read back spelled."""
         ctx, flow = self.ctx, self.flow
 
         def lookup(name: str) -> str:
@@ -77,21 +110,27 @@ class TurnScope:
             if name in ctx.slots:
                 info = flow.slots[name]
                 value = ctx.slots[name]
+                if spell and self.spells(name):
+                    return say_spelled(info.type_of(value), value)
                 return say_value(info.type_of(value), value, info.labels)
             if name in flow.spec.vars:
                 return str(flow.spec.vars[name])
             if name.startswith("result."):
-                return str(ctx.results.get(name[7:], ""))
+                return speakable(str(ctx.results.get(name[7:], "")))
             return ""
 
         return template.render(lookup)
 
+    def spells(self, slot: str) -> bool:
+        mode = self.flow.slots[slot].spec.confirm
+        return mode == "spell" or (mode is None and slot in self.ctx.spelled)
+
     def render_text(self, text: str) -> str:
         return self.render(compile_template(text))
 
-    def render_state_text(self, state: str, key: str) -> str:
+    def render_state_text(self, state: str, key: str, spell: bool = False) -> str:
         found = self.flow.states[state].texts.get(key)
-        return self.render(found) if found else ""
+        return self.render(found, spell=spell) if found else ""
 
     def message(self, key: str, attempt: int = 1, extra: Mapping[str, str] | None = None) -> str:
         """A flow message; lists escalate with `attempt` (the last one repeats)."""
@@ -171,22 +210,31 @@ class TurnScope:
     ) -> FillResult:
         result = fill_slots(self.flow, self.ctx, text, candidates, expected, overwrite, self.render)
         self.filled.extend(result.filled)
+        pieces.note_filled(self, result.filled)
         self.marks.extend(result.marks)
         for name in result.filled:
             ack = self.flow.slots[name].ack
-            if ack is not None:
-                self.say(self.render(ack))
+            if name in result.corrected:
+                # "actually make it Tuesday" while another slot is asked: say what changed
+                info = self.flow.slots[name]
+                value = self.ctx.slots[name]
+                spoken = say_value(info.type_of(value), value, info.labels)
+                self.say(self.message("corrected", extra={"value": spoken}))
+            elif ack is not None:
+                self.say(self.render(ack, spell=True))
         if result.clarify is not None and not result.problems:
             slot, candidates_ = result.clarify
             info = self.flow.slots[slot]
-            already = self.ctx.clarify is not None and self.ctx.clarify.get("slot") == slot
+            # a pending clarification the answer left unsettled (for this slot or another):
+            # counted, so clarifications cannot loop, alternating between slots or not
+            already = self.ctx.clarify is not None
             result.clarified = True
             if already:  # asked once already: count it as a failure so it cannot loop
                 self.ctx.clarify = None
                 self.no_match(slot, None)
                 return result
             self.ctx.clarify = {"slot": slot, "candidates": list(candidates_)}
-            spoken = " or ".join(say_value(info.types[0], c, info.labels) for c in candidates_)
+            spoken = say_options(info.types[0], candidates_, info.labels, self.ctx.now.date())
             question = (
                 self.render(info.clarify, {"options": spoken})
                 if info.clarify
@@ -254,6 +302,8 @@ class TurnScope:
 
     def no_input(self) -> None:
         ctx = self.ctx
+        if ctx.pending is not None and pieces.timed_out(self):
+            return  # a pause ends an answer given in pieces; it is not a missed turn
         self.event = "no_input"
         ctx.counters.no_input += 1
         ctx.counters.total_no_input += 1
@@ -269,11 +319,19 @@ class TurnScope:
         spec = self.flow.states[state].spec
         return spec.action or "", spec.timeout or self.flow.spec.limits.action_timeout
 
+    def _action_fn(self, state: str) -> ActionOverride:
+        override = self.actions.get(state)
+        return override if override is not None else self.flow.actions[state]
+
     def run_action(self, state: str) -> bool:
         """Run the state's action now (synchronous turns)."""
         ref, timeout = self._action(state)
+        fn = self._action_fn(state)
         try:
-            result = run_action(ref, self.flow.actions[state], dict(self.ctx.slots), timeout)
+            if isinstance(fn, FakeAction):
+                result = fn.run(ref, self.ctx.slots, timeout)
+            else:
+                result = run_action(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
         self.ctx.results.update(result)
@@ -283,10 +341,12 @@ class TurnScope:
     async def run_action_async(self, state: str) -> bool:
         """Await the state's action (asynchronous turns)."""
         ref, timeout = self._action(state)
+        fn = self._action_fn(state)
         try:
-            result = await run_action_async(
-                ref, self.flow.actions[state], dict(self.ctx.slots), timeout
-            )
+            if isinstance(fn, FakeAction):
+                result = fn.run(ref, self.ctx.slots, timeout)
+            else:
+                result = await run_action_async(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
         self.ctx.results.update(result)
@@ -309,6 +369,47 @@ class TurnScope:
             self.say(self.message("action_error"))
             self.fire("error")
 
+    # --- questions -----------------------------------------------------------------------
+    def answer(self, answer: Answer, ask_again: bool = True) -> None:
+        """Say the flow's answer to the caller's question, then the current question again
+        (or go to the answer's `to:` state)."""
+        self.event = "answer"
+        self.marks.append(f"answer:{answer.name}")
+        self.say(self.render_text(answer.say))
+        if answer.to:
+            self.fire(f"answer:{answer.name}")
+        elif ask_again:
+            self.say(self.question_again())
+
+    def deflect(self, ask_again: bool = True) -> None:
+        """A question the flow has no answer for: a polite deflection and the question again.
+        Counted on its own; `limits.max_unanswered` in a row lead where too many no-matches
+        lead."""
+        ctx = self.ctx
+        count = ctx.counters.unanswered + 1
+        ctx.counters.unanswered = count
+        self.event = "unanswered"
+        self.marks.append(f"unanswered#{count}")
+        if count >= self.flow.spec.limits.max_unanswered:
+            ctx.counters.unanswered = 0
+            if "no_match_limit" in self.flow.machine.events_from(ctx.state):
+                self.fire("no_match_limit")
+                return
+            target = self._no_match_target()
+            if target is not None and target != ctx.state:
+                self.path.append((ctx.state, "unanswered_limit", target))
+                ctx.state = target
+                ctx.retry_from = None
+                self.enter(target)
+                return
+        self.say(self.message("unanswered", count))
+        if ask_again:
+            self.say(self.question_again())
+
+    def _no_match_target(self) -> str | None:
+        spec = self.flow.states[self.ctx.state].spec
+        return spec.on_max_no_match or self.flow.spec.limits.on_max_no_match or self.flow.fallback
+
     def command(self, command: Command) -> None:
         ctx = self.ctx
         self.event = command.name
@@ -324,7 +425,7 @@ class TurnScope:
                 self.say(self.render(state_help))
             else:
                 self.say(self.render_text(command.reply))
-            self.say(ctx.last_question)
+            self.say(self.question_again())
         elif command.name == "hold":
             self.say(self.render_text(command.reply))
             self.hold = True

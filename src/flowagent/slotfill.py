@@ -34,6 +34,7 @@ class FillResult:
     unchanged: list[str] = field(default_factory=list)  # repeated with the same value
     marks: list[str] = field(default_factory=list)  # what happened, for coverage and logs
     clarified: bool = False  # set by the scope when it asked the clarification question
+    corrected: list[str] = field(default_factory=list)  # replaced while another was asked
 
 
 def _mask(text: str, ex: Extraction) -> str:
@@ -65,7 +66,14 @@ def fill_slots(
     """Extract, validate and store slot values; see the module docstring."""
     result = FillResult()
     correcting = overwrite or is_correction(text)
-    masked = text
+    # Two masks: `masked` hides every span a typed extractor recognised, so the same words
+    # are never read as two values; `used` hides only values the flow took (filled, the
+    # same again, a question or problem about them), so a refused value ("RAV4": 4 is no
+    # model year) never blanks words out of a free-text answer.
+    masked = used = text
+    # Free text asked for: a value another slot already holds, said again, leaves its words
+    # to the answer ("F-150" is the model asked for, not the make again).
+    text_asked = expected is not None and "text" in flow.slots[expected].types
     ordered = sorted(candidates, key=lambda n: -flow.slots[n].priority)
     for name in ordered:
         info = flow.slots[name]
@@ -80,7 +88,7 @@ def fill_slots(
             expected=is_expected,
             options=options,
         )
-        found = _extract(info, masked, ex_ctx)
+        found = _extract(info, used if "text" in info.types else masked, ex_ctx)
         if found is None or found.negated:
             continue
         if found.value is None:
@@ -91,28 +99,45 @@ def fill_slots(
             ):
                 result.clarify = (name, found.candidates)
                 result.marks.append(f"clarify:{name}")
-                masked = _mask(masked, found)
+                masked, used = _mask(masked, found), _mask(used, found)
             elif found.problem and is_expected:
                 result.problems.append((name, render(info.problem_message(found.problem), {})))
                 result.marks.append(f"problem:{name}.{found.problem}")
-                masked = _mask(masked, found)
+                masked, used = _mask(masked, found), _mask(used, found)
             continue
-        masked = _mask(masked, found)
         previous = ctx.slots.get(name)
-        if previous == found.value:
+        value = found.value
+        said_again = previous == value and not is_expected
+        if not (text_asked and said_again):
+            masked = _mask(masked, found)
+        if found.rule == "surname" and isinstance(previous, str) and " " not in previous:
+            value = f"{previous} {value}"  # "my last name is Whitfield" after "Dana"
+        elif previous == value:
             result.unchanged.append(name)
+            if not (text_asked and said_again):
+                used = _mask(used, found)
             continue
-        if previous is not None and not (is_expected or correcting):
+        elif previous is not None and not (is_expected or correcting):
             continue  # a stray mention must not silently replace a confirmed value
-        failure = validate(flow, ctx, info, found.value, render)
+        failure = validate(flow, ctx, info, value, render)
         if failure is not None:
             rule, message = failure
             result.problems.append((name, message))
             result.marks.append(f"rule:{name}.{rule}")
+            if ctx.clarify and ctx.clarify.get("slot") == name:
+                ctx.clarify = None  # answered, then refused: a new question starts afresh
             continue
-        ctx.slots[name] = found.value
+        used = _mask(used, found)
+        ctx.slots[name] = value
         ctx.counters.no_match.pop(name, None)
         result.filled.append(name)
+        if previous is not None and not is_expected and not overwrite and found.rule != "surname":
+            result.corrected.append(name)
+        if found.rule == "spelled":
+            if name not in ctx.spelled:
+                ctx.spelled.append(name)
+        elif name in ctx.spelled:
+            ctx.spelled.remove(name)
         if found.rule:
             log.debug("slot resolved by rule", extra={"slot": name, "rule": found.rule})
     if result.filled and ctx.clarify and ctx.clarify.get("slot") in result.filled:
@@ -129,9 +154,13 @@ def validate(
         check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
         try:
             failed = rule.validator.fn(check)
-        except Exception:  # a buggy user validator must not end the call
+        except (Exception, SystemExit):  # a buggy rule must neither end the call nor pass all
             log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
-            failed = None
+            # Fail closed: a value no rule could check is refused. The rule's own message
+            # is used unless it needs variables only a working check provides.
+            if rule.validator.provides & set(rule.message.names):
+                return rule.name, render(flow.messages["no_match"][0], {})
+            return rule.name, render(rule.message, {})
         if failed is not None:
             return rule.name, render(rule.message, failed)
     return None

@@ -12,16 +12,21 @@ waiting `say` states and C slots that can ask a clarification ("2 AM or 2 PM?"):
 - a failure counter allows M-1 failures before the M-th takes the limit's edge, and is reset
   only when its question is answered: at most R·N slot epochs, R confirmation and R change
   epochs, W·R say epochs — so failures ≤ (M-1)·epochs + 1;
-- a clarification is asked at most once before each counted answer of its slot: ≤ M·R each;
+- a clarification is asked at most once before each counted answer of its slot: ≤ M·R each
+  (an answer that leaves a pending clarification unsettled is a counted failure, whichever
+  slot it raises a new question about);
+- a question the flow cannot answer is deflected, counted until the next progress: U-1
+  (U = max_unanswered) per question asked, and the U-th ends the call;
+- an answer may come in up to P pieces (P = max_pieces), each piece sequence ending in a
+  fill, a counted failure or another counted turn: speeches × P;
 - silences: at most I-1 before each speech, or I ending the call in place of the last
   speech — so turns ≤ speeches·I.
 
 That sum holds only while the caller cannot loop without moving a counter; where they can,
 the cycle is named and the bound is `limits.max_turns`: the repeat, help and hold commands,
 start over (it resets the counters), corrections while collecting ("actually Thursday"
-re-asks the same question), clarifications alternating between two slots, and loops in the
-flow's own transitions. A loop of states that never wait is a flow bug: the engine stops it
-and ends the call as an error.
+re-asks the same question), and loops in the flow's own transitions. A loop of states that
+never wait is a flow bug: the engine stops it and ends the call as an error.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ _NOT_PROGRESS = frozenset(
     {"no_match_limit", "no_input_limit", "max_turns", "reject_limit", "error", "no_match"}
     | {"resolved", "change"}
 )
-_CLARIFIABLE = frozenset({"time", "datetime"})  # extractors that return candidates
+# Extractors that return candidates: "the weekend", "at 2" (AM or PM), two choices in one
+# utterance, ten digits and another area code.
+_CLARIFIABLE = frozenset({"date", "time", "datetime", "choice", "phone"})
 _IDLE_COMMANDS = ("help", "hold", "repeat")
 
 
@@ -81,18 +88,17 @@ def _caller_loops(flow: CompiledFlow) -> list[str]:
             spec.start
         )
         out.append(f"start over returns to {target!r} and resets every slot and counter")
+    if flow.answers:
+        out.append(
+            "questions the flow answers (answers:) keep the conversation in place,"
+            " and no failure is counted"
+        )
     collecting = [n for n, i in flow.states.items() if i.spec.kind == "collect"]
     if collecting and len(flow.collectable_slots) >= 2:
         out.append(
             f"corrections while collecting ({', '.join(collecting)}): a caller who keeps"
             ' correcting an earlier answer ("actually Thursday") hears the same question'
             " again, and no failure is counted"
-        )
-    clarifiable = _clarifiable(flow)
-    if len(clarifiable) >= 2:
-        out.append(
-            f"clarifications alternating between {', '.join(clarifiable)}"
-            " are never counted as failures"
         )
     return out
 
@@ -105,7 +111,7 @@ def _progress_graph(flow: CompiledFlow) -> dict[str, list[str]]:
     commands = {c.name for c in flow.commands.commands}
     succ: dict[str, list[str]] = {n: [] for n in flow.states}
     for e in flow.machine.edges:
-        if e.event in _NOT_PROGRESS or e.event in commands:
+        if e.event in _NOT_PROGRESS or e.event in commands or e.event.startswith("answer:"):
             continue
         if e.dest not in succ[e.source]:
             succ[e.source].append(e.dest)
@@ -201,13 +207,21 @@ def _structural_bound(flow: CompiledFlow) -> tuple[int, list[str]]:
     confirms = any(s.spec.kind == "confirm" for s in flow.states.values())
     r = lim.max_confirm_rejections if confirms else 1
     c = len(_clarifiable(flow))
+    u = lim.max_unanswered
+    p = lim.max_pieces
     fills = n + (r - 1)
     says = waiting_says * r
     answers = (r + 1) + (r - 1) if confirms else 0
     epochs = r * n + (2 * r if confirms else 0) + waiting_says * r
     failures = (m - 1) * epochs + 1
     clarifications = c * m * r
-    speeches = fills + says + answers + failures + clarifications
+    # A deflected question is counted until the conversation makes progress: U-1 per
+    # question asked, and the U-th ends the call.
+    deflections = (u - 1) * epochs + 1
+    whole = fills + says + answers + failures + clarifications + deflections
+    # An answer may come in up to P pieces; a piece sequence ends in a fill, a counted
+    # failure or another kind of turn, each counted above.
+    speeches = whole * p
     turns = speeches * i_
     breakdown = [
         f"slot fills        {fills:>5}  ({n} slots + {r - 1} refills after rejections)",
@@ -215,7 +229,8 @@ def _structural_bound(flow: CompiledFlow) -> tuple[int, list[str]]:
         f"confirm answers   {answers:>5}",
         f"counted failures  {failures:>5}  ({m - 1} per question × {epochs} questions asked, + 1)",
         f"clarifications    {clarifications:>5}  ({c} clarifiable slots × {m} × {r})",
-        f"speeches          {speeches:>5}",
+        f"deflected questions {deflections:>3}  ({u - 1} per question × {epochs}, + 1)",
+        f"speeches          {speeches:>5}  (answers in up to {p} pieces each)",
         f"turns             {turns:>5}  (speeches × {i_}: up to {i_ - 1} silences before each)",
     ]
     return turns, breakdown

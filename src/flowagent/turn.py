@@ -23,6 +23,9 @@ class Turn:
       `problem:contact.phone_too_short`, `clarify:time`, `no_match:name#2`, `no_input#1`,
       `command:help`, `action_error:BOOK`.
     - `interruptible`, `no_input_timeout`, `hold`: hints for a voice channel.
+    - `saved`: with a store, whether this turn was on record before the reply was returned
+      (False: the store failed, timed out or another writer holds the conversation — logged
+      and reported as a `store_error` event); None without a store.
     """
 
     text: str
@@ -41,6 +44,7 @@ class Turn:
     interruptible: bool = True
     no_input_timeout: float = 6.0
     hold: bool = False
+    saved: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON row `flowagent run --json` prints for this turn."""

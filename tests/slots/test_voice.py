@@ -29,11 +29,11 @@ CASES = [
 
 @pytest.mark.voice
 @pytest.mark.slow
-def test_values_survive_a_speech_round_trip() -> None:
+def test_values_survive_a_speech_round_trip(tmp_path: Path) -> None:
     reason = missing()
     if reason:
         pytest.skip(reason)
-    transcriber = Transcriber()
+    transcriber = Transcriber(workdir=tmp_path)
     hours = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "open": "09:00", "close": "17:00"}
     results = []
     for kind, said, expected in CASES:

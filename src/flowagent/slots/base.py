@@ -105,6 +105,9 @@ def mark_negations(text: str, found: list[Extraction]) -> list[Extraction]:
     return marked
 
 
+_MARKER_TRIGGERS = frozenset("[(<*♪♫♬")
+
+
 class Extractor(ABC):
     """Base class of every slot type. Subclass it, set `type_name`, implement `_extract_all`,
     and register it with `flowagent.slots.register`.
@@ -121,6 +124,14 @@ class Extractor(ABC):
         """Every value of this type in `text`, in order of position. Never raises."""
         if not text or not text.strip():
             return []
+        if not _MARKER_TRIGGERS.isdisjoint(text):
+            # STT's non-speech markers are never values ("[inaudible]" is no name): blanked
+            # out (spans stay valid); where words were lost, nothing here can be trusted.
+            from flowagent.nonspeech import DEFAULT, LOST
+
+            text, kinds = DEFAULT.blank(text)
+            if LOST in kinds or not text.strip():
+                return []
         try:
             found = self._extract_all(text, ctx)
         except Exception:  # an extractor bug must never end a call

@@ -7,34 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = {
-    "jan": 1,
-    "january": 1,
-    "feb": 2,
-    "february": 2,
-    "mar": 3,
-    "march": 3,
-    "apr": 4,
-    "april": 4,
-    "may": 5,
-    "jun": 6,
-    "june": 6,
-    "jul": 7,
-    "july": 7,
-    "aug": 8,
-    "august": 8,
-    "sep": 9,
-    "sept": 9,
-    "september": 9,
-    "oct": 10,
-    "october": 10,
-    "nov": 11,
-    "november": 11,
-    "dec": 12,
-    "december": 12,
-}
-
 
 def holiday(name: str, today: date) -> date | None:
     """The next occurrence (today included) of a US holiday callers name."""
@@ -75,16 +47,6 @@ def holiday(name: str, today: date) -> date | None:
     return found
 
 
-def upcoming(today: date, weekday: int) -> date:
-    """The next `weekday` after today (a week ahead if it is today)."""
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-
-
-def weekday_index(word: str) -> int:
-    """Monday=0 … Sunday=6, from any spelling that starts with the day's first 3 letters."""
-    return next(i for i, name in enumerate(WEEKDAYS) if name.startswith(word.lower()[:3]))
-
-
 def safe_date(y: int, m: int, d: int) -> date | None:
     """The date, or None if there is no such day."""
     try:
@@ -93,29 +55,29 @@ def safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def month_day(
-    today: date, month: int, day: int, year: int | None
-) -> tuple[date | None, str | None]:
-    """A month and day: in the year said, else this year, else (once passed) next year."""
-    if year is not None:
-        return safe_date(year, month, day), None
-    found = safe_date(today.year, month, day)
-    if found is not None and found < today:
-        return safe_date(today.year + 1, month, day), "next-year"
-    return found, None
+def upcoming(today: date, wd: int, include_today: bool = False) -> date:
+    delta = (wd - today.weekday()) % 7
+    if delta == 0 and not include_today:
+        delta = 7
+    return today + timedelta(days=delta)
 
 
-def nth_weekday(wanted: int, month: int, nth: str, today: date) -> tuple[date | None, str | None]:
-    """ "the first Monday in January": the n-th ("first" … "fourth", "1st" … "4th") or "last"
-    `wanted` weekday (Mon=0) of `month`, this year or, once it has passed, next year."""
-    index = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}.get(nth, 3)
-    for year in (today.year, today.year + 1):
-        days = [
-            d
-            for d in (safe_date(year, month, n) for n in range(1, 32))
-            if d is not None and d.weekday() == wanted
-        ]
-        found = days[-1] if nth == "last" else days[index]
-        if found >= today:
-            return found, "next-year" if year > today.year else None
-    return None, None
+def monday(today: date, weeks: int = 0) -> date:
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
+
+
+def add_months(d: date, n: int) -> date | None:
+    y, m = divmod(d.month - 1 + n, 12)
+    return safe_date(d.year + y, m + 1, d.day)
+
+
+def unit_delta(n: int, unit: str, base: date) -> date | None:
+    if unit == "day":
+        return base + timedelta(days=n)
+    if unit in ("week", "fortnight"):
+        return base + timedelta(weeks=n * (2 if unit == "fortnight" else 1))
+    if unit == "month":
+        return add_months(base, n)
+    if unit == "year":
+        return safe_date(base.year + n, base.month, base.day)
+    return None

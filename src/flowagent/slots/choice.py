@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.corrections import is_correction
 from flowagent.slots.registry import register
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -49,6 +50,22 @@ def _phrases(
     return tuple(out)
 
 
+def _window_match(phrase: tuple[str, ...], tokens: list[str]) -> tuple[int, int] | None:
+    """The words of a multi-word synonym in another order, close together: "the drain's slow"
+    for "slow drain", "heater for the water" is not (a window of one extra word at most)."""
+    n = len(phrase)
+    need = set(phrase)
+    for size in (n, n + 1):
+        for i in range(len(tokens) - size + 1):
+            if (
+                need <= set(tokens[i : i + size])
+                and tokens[i] in need
+                and tokens[i + size - 1] in need
+            ):
+                return i, i + size - 1
+    return None
+
+
 def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(
         (str(k), tuple(str(s) for s in (v if isinstance(v, list | tuple) else [])))
@@ -58,9 +75,51 @@ def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]],
 
 @register("choice")
 class ChoiceExtractor(Extractor):
-    """Finds one of the slot's choices; see the module docstring."""
+    """Finds one of the slot's choices; see the module docstring.
+
+    One utterance that names two different choices ("the toilet is leaking and won't flush"
+    → leak, clog) is not settled by picking one: the extraction has no value and both keys as
+    `candidates`, so the engine asks which ("did you mean a leak or a clogged drain?") —
+    unless a correction cue separates them ("a checkup, no, a consultation": the last one)
+    or one is denied ("a follow-up, not a consultation"). While that question is open
+    (`options["clarify"]`), only its candidates count.
+    """
 
     priority = 60
+
+    def extract(self, text: str, ctx: ExtractContext) -> Extraction | None:
+        found = [e for e in self.extract_all(text, ctx) if not e.negated]
+        asked = ctx.options.get("clarify")
+        if asked:
+            found = [e for e in found if e.value in asked] or found
+        keys: list[str] = []
+        for e in found:
+            if isinstance(e.value, str) and e.value not in keys:
+                keys.append(e.value)
+        if len(keys) < 2:
+            return found[-1] if found else None
+        last = found[-1]
+        first_other = next(e for e in found if e.value != last.value)
+        if is_correction(text[first_other.end : last.start]):
+            return last  # "a checkup — actually no, a consultation"
+        return Extraction(
+            None, found[0].start, last.end, rule="two-choices", candidates=tuple(keys[:3])
+        )
+
+    @staticmethod
+    def _unordered(
+        phrases: tuple[tuple[str, tuple[str, ...], str], ...],
+        tokens: list[str],
+        words: list[tuple[str, int, int, str]],
+    ) -> list[Extraction]:
+        present = set(tokens)
+        for key, phrase, _ in phrases:
+            if len(phrase) < 2 or not present.issuperset(phrase):
+                continue
+            found = _window_match(phrase, tokens)
+            if found is not None:
+                return [Extraction(key, words[found[0]][1], words[found[1]][2], rule="reordered")]
+        return []
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         choices = ctx.options.get("choices")
@@ -80,6 +139,9 @@ class ChoiceExtractor(Extractor):
                 if tuple(tokens[i : i + n]) == phrase and not used & set(range(i, i + n)):
                     used.update(range(i, i + n))
                     out.append(Extraction(key, words[i][1], words[i + n - 1][2]))
+        if out:
+            return out
+        out = self._unordered(phrases, tokens, words)
         if out:
             return out
         threshold = float(ctx.options.get("fuzzy", 0.84))

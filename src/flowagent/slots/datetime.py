@@ -1,16 +1,15 @@
 """A date and a time in one utterance, either order ("Friday at 2pm", "2pm on Friday",
-"tomorrow morning at ten"): `YYYY-MM-DDTHH:MM`. Both parts are read by the date and time
-extractors, with their rules (future dates, opening hours)."""
+"tomorrow morning at ten", "9 tomorrow morning", "at 7:30 PM on Fri, Sep 20") or a moment
+relative to now ("in an hour", "today in one hour", "in 24 hours"): `YYYY-MM-DDTHH:MM`. One
+pass of the grammar reads both parts, with the date and time rules (future dates, parts of day,
+opening hours); open readings of either part become date-time candidates."""
 
 from __future__ import annotations
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
-from flowagent.slots.date import DateExtractor
 from flowagent.slots.registry import register
-from flowagent.slots.time import TimeExtractor
-
-_DATE = DateExtractor()
-_TIME = TimeExtractor()
+from flowagent.slots.temporal import analyse
+from flowagent.slots.temporal.clarify import resolve
 
 
 @register("datetime")
@@ -20,18 +19,30 @@ class DateTimeExtractor(Extractor):
     priority = 75
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
-        dates = _DATE.extract_all(text, ctx)
-        times = [t for t in _TIME.extract_all(text, ctx) if t.value is not None or t.candidates]
+        found = analyse(text, ctx, "datetime")
+        times = [t for t in found.times if t.value is not None or t.candidates]
         out: list[Extraction] = []
-        for d in dates:
-            if not times:
-                break
-            t = min(times, key=lambda t: min(abs(t.start - d.end), abs(d.start - t.end)))
-            start, end = min(d.start, t.start), max(d.end, t.end)
-            rule = ",".join(r for r in (d.rule, t.rule) if r) or None
-            if t.value is None:
-                candidates = tuple(f"{d.value}T{c}" for c in t.candidates)
-                out.append(Extraction(None, start, end, rule=rule, candidates=candidates))
+        for t in times:
+            if t.moment is not None:
+                out.append(
+                    Extraction(t.moment.strftime("%Y-%m-%dT%H:%M"), t.start, t.end, rule=t.rule)
+                )
+        plain = [t for t in times if t.moment is None]
+        for r in found.dates:
+            m = r.match
+            days = (m.value,) if m.value is not None else m.candidates
+            if not days or not plain:
+                continue
+            t = min(plain, key=lambda t: min(abs(t.start - r.end), abs(r.start - t.end)))
+            start, end = min(r.start, t.start), max(r.end, t.end)
+            rule = f"{m.rule},{t.rule}"
+            clocks = (t.value,) if t.value is not None else t.candidates
+            values = tuple(f"{d.isoformat()}T{c}" for d in days for c in clocks)
+            if len(values) == 1:
+                out.append(Extraction(values[0], start, end, rule=rule))
             else:
-                out.append(Extraction(f"{d.value}T{t.value}", start, end, rule=rule))
+                out.append(Extraction(None, start, end, rule=rule, candidates=values))
+        clarify = ctx.options.get("clarify")
+        if clarify:
+            out = resolve(out, text, tuple(str(c) for c in clarify))
         return out

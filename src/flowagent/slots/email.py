@@ -7,13 +7,19 @@ yahoo dot co dot uk", "mary dash ann at mail dot com", with STT joining or split
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
+from flowagent.slots.spelling import SpelledRun, spell_runs
 from flowagent.slots.spoken import number_from_words
 
-_TYPED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+# The look-behind starts a match only where a run of address characters starts: without it
+# every position inside a long run ("a-a-a-…") rescans the run, which is quadratic.
+_TYPED = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
+)
 # "at", "at sign", Indian English "at the rate (of)", or a typed "@" inside a spoken address.
 _AT = re.compile(r"\s+at(?:\s+the\s+rate(?:\s+of)?)?(?:\s+sign)?\s+|\s*@\s*", re.I)
 # STT dropped the "dot": "kevin at gmail com".
@@ -87,8 +93,9 @@ _TLD = re.compile(r"^[a-z]{2,24}$")
 _PROVIDERS = (
     "gmail|googlemail|yahoo|outlook|hotmail|icloud|aol|live|msn|protonmail|proton|comcast|gmx|mail"
 )
+# A local part is at most 64 characters (RFC 5321), which also bounds the lazy scan.
 _JOINED = re.compile(
-    rf"\b([a-z0-9._-]+?)at((?:{_PROVIDERS})\.(?:com|net|org|co\.uk|de|me|ca))\b", re.I
+    rf"\b([a-z0-9._-]{{1,64}}?)at((?:{_PROVIDERS})\.(?:com|net|org|co\.uk|de|me|ca))\b", re.I
 )
 # STT puts a space after a written dot: "gmail. com". Rejoined only before a common top-level
 # domain, so that a sentence's full stop ("… dot com. Thanks") stays a full stop.
@@ -97,6 +104,8 @@ _SPACED_DOT = re.compile(r"\.\s+(?=(?:com|net|org|edu|gov|io|co|uk|us|ca|info|bi
 _DASHED_LETTERS = re.compile(r"^[a-z](?:-[a-z]){2,}$")
 _LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]*[a-z0-9_])?$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_LOOK_BACK = 300  # characters before "at" that may hold a spoken local part
+_SEPARATORS = frozenset(" \t\n,;:!?")
 
 
 _NUMBER_RUN = re.compile(
@@ -136,8 +145,14 @@ class EmailExtractor(Extractor):
         ]
         if out:
             return out
+        # Spelled stretches, read once (linear): a spelled local part ("d a n a dot r e y e s
+        # at …") is read by the spelling grammar.
+        runs = spell_runs(text) if _AT.search(text) else []
+        ends = [r.end for r in runs]
         for at in _AT.finditer(text):
-            found = self._spoken(text, at, ctx)
+            i = bisect.bisect_right(ends, at.start()) - 1
+            spelled = runs[i] if i >= 0 and not text[ends[i] : at.start()].strip(" ,;") else None
+            found = self._spoken(text, at, ctx, spelled)
             if found is not None:
                 out.append(found)
         if not out:
@@ -146,10 +161,17 @@ class EmailExtractor(Extractor):
                 out.append(Extraction(value, m.start(), m.end(), rule="joined-at"))
         return out
 
-    def _spoken(self, text: str, at: re.Match[str], ctx: ExtractContext) -> Extraction | None:
-        # Local part: words before "at", back to a stop word or punctuation.
-        before = text[: at.start()]
-        words = list(re.finditer(r"[^\s,;:!?]+", before))
+    def _spoken(
+        self, text: str, at: re.Match[str], ctx: ExtractContext, spelled: SpelledRun | None
+    ) -> Extraction | None:
+        # Local part: words before "at", back to a stop word or punctuation. It is at most
+        # 8 words, so only a window before "at" is read: reading everything before every
+        # "at" of a long utterance is quadratic.
+        offset = max(0, at.start() - _LOOK_BACK)
+        before = text[offset : at.start()]
+        words = list(re.finditer(r"[^\s,;:!?]+", before))[-9:]
+        if offset and words and words[0].start() == 0 and text[offset - 1] not in _SEPARATORS:
+            words = words[1:]  # cut by the window: not a whole word
         local_words: list[re.Match[str]] = []
         for w in reversed(words):
             if w.group(0).lower().strip(".") in _STOP or (
@@ -162,13 +184,16 @@ class EmailExtractor(Extractor):
         if not local_words:
             return None
         local_words.reverse()
-        start = local_words[0].start()
+        start = offset + local_words[0].start()
         spoken = _number_words(" ".join(w.group(0) for w in local_words))
         local = _spoken_symbols(spoken).replace(" ", "").lower()
         local = ".".join(  # "S-A-M dot L-E-E": each dotted part spelled on its own
             part.replace("-", "") if _DASHED_LETTERS.match(part) else part
             for part in local.split(".")
         )
+        rule = None
+        if spelled is not None and spelled.start <= start + 1:
+            local, start, rule = spelled.text.lower(), spelled.start, "spelled"
         # Domain: words after "at", through the last ".tld".
         after = text[at.end() : at.end() + 120]  # an address is short; bound the work
         domain_text = _DROPPED_DOT.sub(r"\1.", _SPACED_DOT.sub(".", _spoken_symbols(after)))
@@ -192,7 +217,7 @@ class EmailExtractor(Extractor):
             _LOCAL.match(local) and all(_LABEL.match(x) for x in labels) and _TLD.match(labels[-1])
         ):
             return Extraction(None, start, end, problem="email_invalid") if ctx.expected else None
-        return Extraction(f"{local}@{domain}", start, end)
+        return Extraction(f"{local}@{domain}", start, end, rule)
 
     @staticmethod
     def _span_in_original(after: str, converted_end: int) -> int:

@@ -1,5 +1,5 @@
 """Numbers in digits or words: "4", "party of six", "twenty five", "a hundred", "3.5",
-"1,200", "two and a half".
+"1,200", "two and a half", years in pairs ("twenty nineteen", "nineteen ninety five").
 Options `min`/`max` are validation (rule `range`), not extraction."""
 
 from __future__ import annotations
@@ -18,6 +18,23 @@ _DIGITS = re.compile(
 _WORD = re.compile(r"[A-Za-z]+")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
 _EXTRA = {"dozen": 12, "couple": 2, "pair": 2}
+_MAX_RUN = 16
+
+
+def _year(words: list[str]) -> int | None:
+    """A year read in pairs, as people say it: "nineteen ninety five" → 1995, "twenty
+    nineteen" → 2019, "twenty twenty five" → 2025, "twenty oh five" → 2005 (not the sum
+    `number_from_words` would give: 39, 45, 25)."""
+    if len(words) < 2 or words[0] not in ("nineteen", "twenty"):
+        return None
+    head = 19 if words[0] == "nineteen" else 20
+    rest = words[1:]
+    if rest[0] in ("oh", "o") and len(rest) == 2 and rest[1] in UNITS and UNITS[rest[1]] < 10:
+        return head * 100 + UNITS[rest[1]]
+    if rest[0] not in TENS and not (rest[0] in UNITS and UNITS[rest[0]] >= 10):
+        return None  # "twenty two" is 22
+    tail = number_from_words(rest)
+    return head * 100 + tail if tail is not None and 10 <= tail <= 99 else None
 
 
 @register("number")
@@ -42,13 +59,29 @@ class NumberExtractor(Extractor):
                 i += 1
                 continue
             j = i
-            while j < len(words) and words[j].group(0).lower() in _NUMBER_WORDS:
+            # A spoken number is a few words ("nine hundred and ninety nine thousand ...");
+            # capping the run keeps a long run of "a a a …" linear, not quadratic.
+            while (
+                j < len(words)
+                and j - i < _MAX_RUN
+                and (
+                    words[j].group(0).lower() in _NUMBER_WORDS
+                    # "twenty oh five": the "oh" of a year read in pairs
+                    or (
+                        j == i + 1
+                        and low in ("nineteen", "twenty")
+                        and words[j].group(0).lower() == "oh"
+                    )
+                )
+            ):
                 j += 1
             run = [w.group(0).lower() for w in words[i:j]]
             while run and run[-1] in ("and", "a"):
                 run.pop()
                 j -= 1
-            parsed = number_from_words(run) if run else None
+            parsed = _year(run) if run else None
+            if parsed is None and run:
+                parsed = number_from_words(run)
             if parsed is not None and not (run == ["a"] or (run == ["one"] and not ctx.expected)):
                 end = words[j - 1].end()
                 value = parsed

@@ -9,6 +9,9 @@ silently — the engine turns it into a specific reprompt.
 
 from __future__ import annotations
 
+import bisect
+import re
+
 import phonenumbers
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
@@ -16,6 +19,18 @@ from flowagent.slots.registry import register
 from flowagent.slots.spoken import DigitRun, digit_runs
 
 _MIN_EXPECTED = 5  # shorter digit runs in an answer are more likely a time or a count
+# STT writes a spoken area code as a clock time: "four fifteen, five five five…" → "4:15 555…".
+# A clock followed by more digits is read as digits when that gives a phone number.
+_CLOCK = re.compile(
+    r"\b(\d{1,2}):(\d{2})\b(?=[\s,.-]+(?:\d|zero|one|two|three|four|five|six|"
+    r"seven|eight|nine|oh\b))",
+    re.I,
+)
+_AREA_CODE = re.compile(r"\barea\s+code(?:\s+is|'s)?\s*,?\s*", re.I)
+_EXTENSION = re.compile(
+    r"\s*[,;]?\s*(?:and\s+)?(?:my\s+|the\s+|it.s\s+)?(?:extension|ext\.?|x)\s*(?:number\s+|is\s+)?",
+    re.I,
+)
 
 
 def _national_length(region: str) -> int | None:
@@ -31,20 +46,105 @@ class PhoneExtractor(Extractor):
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         region = str(ctx.options.get("region", ctx.region)).upper()
+        found = self._scan(text, region, ctx.expected)
+        if not any(f.ok for f in found) and ":" in text:
+            joined = _CLOCK.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)  # same length
+            if joined != text:
+                again = self._scan(joined, region, ctx.expected)
+                if any(f.ok for f in again):
+                    return [f if f.value is None else _rule(f, "clock-digits") for f in again]
+        return found
+
+    def _scan(self, text: str, region: str, expected: bool) -> list[Extraction]:
+        runs = digit_runs(text)
+        area = self._area_code(text, runs, region, expected)
+        if area is not None:
+            return [area]
         out: list[Extraction] = []
-        for run in digit_runs(text):
-            found = self._read(run, region, ctx.expected)
-            if (found is None or found.value is None) and not (found is not None and ctx.expected):
-                # "at 2, 555 123 4567": a leading number belongs to something else. In an
-                # answer to the phone question a wrong count is reported, not trimmed away.
-                for tail in run.suffixes():
-                    shorter = self._read(tail, region, False)
-                    if shorter is not None:
-                        found = shorter
-                        break
+        starts = [r.start for r in runs]
+        skip_until = -1
+        for run in runs:
+            if run.start < skip_until:
+                continue
+            found = self._run(text, run, region, expected)
+            if found is not None and found.ok:
+                found, skip_until = self._with_extension(text, found, runs, starts)
             if found is not None:
                 out.append(found)
         return out
+
+    def _area_code(
+        self, text: str, runs: list[DigitRun], region: str, expected: bool
+    ) -> Extraction | None:
+        """ "555 0199, area code 630" / "area code 630, 555 0199": the area code said apart
+        from the rest of the number, before or after it."""
+        if region not in ("US", "CA"):
+            return None
+        cue = _AREA_CODE.search(text)
+        if cue is None:
+            return None
+        code = next((r for r in runs if r.start >= cue.end() and len(r.digits) == 3), None)
+        if code is None or text[cue.end() : code.start].strip():
+            return None
+        rest = [r for r in runs if r is not code]
+        if not rest:
+            if expected:  # the area code alone: the rest is still to come
+                return Extraction(None, cue.start(), code.end, problem="phone_too_short")
+            return None
+        local = rest[0] if len(rest) == 1 else None
+        if local is None:
+            return None
+        start, end = min(cue.start(), local.start), max(code.end, local.end)
+        digits = (
+            local.digits[1:] if len(local.digits) == 11 and local.digits[0] == "1" else local.digits
+        )
+        if len(digits) == 7:
+            value = self._valid(code.digits + digits, region)
+            if value is not None:
+                return Extraction(value, start, end, rule="area-code")
+        if len(digits) == 10:
+            whole = self._valid(digits, region)
+            if digits.startswith(code.digits):
+                return Extraction(whole, start, end, rule="area-code") if whole else None
+            # Ten digits and another area code: two readings — ask, never guess.
+            other = self._valid(code.digits + digits[3:], region)
+            options = tuple(v for v in (other, whole) if v is not None)
+            if len(options) == 2:
+                return Extraction(None, start, end, rule="area-code", candidates=options)
+        if expected and len(digits) < 7:
+            return Extraction(None, start, end, problem="phone_too_short")
+        return None
+
+    def _valid(self, digits: str, region: str) -> str | None:
+        found = self._read(DigitRun(digits, 0, 0), region, False)
+        return str(found.value) if found is not None and found.value is not None else None
+
+    @staticmethod
+    def _with_extension(
+        text: str, found: Extraction, runs: list[DigitRun], starts: list[int]
+    ) -> tuple[Extraction, int]:
+        """ "… extension 136", "… ext. 42", "… x 7": kept in the value as `;ext=136`
+        (RFC 3966)."""
+        cue = _EXTENSION.match(text, found.end)
+        if cue is None:
+            return found, -1
+        at = bisect.bisect_left(starts, cue.end())
+        ext = runs[at] if at < len(runs) else None
+        if ext is None or text[cue.end() : ext.start].strip() or len(ext.digits) > 7:
+            return found, -1
+        value = f"{found.value};ext={ext.digits}"
+        return Extraction(value, found.start, ext.end, found.rule), ext.end
+
+    def _run(self, text: str, run: DigitRun, region: str, expected: bool) -> Extraction | None:
+        found = self._read(run, region, expected)
+        if (found is None or found.value is None) and not (found is not None and expected):
+            # "at 2, 555 123 4567": a leading number belongs to something else. In an
+            # answer to the phone question a wrong count is reported, not trimmed away.
+            for tail in run.suffixes():
+                shorter = self._read(tail, region, False)
+                if shorter is not None:
+                    return shorter
+        return found
 
     @staticmethod
     def _all_digits_used(digits: str, number: phonenumbers.PhoneNumber) -> bool:
@@ -61,6 +161,8 @@ class PhoneExtractor(Extractor):
         digits = run.digits
         international = run.plus or (digits.startswith("00") and len(digits) > 10)
         candidate = "+" + digits.lstrip("0") if international else digits
+        if region in ("US", "CA") and not international and len(digits) == 11 and digits[0] == "1":
+            candidate = digits[1:]  # "1 (123) 456-7890": the trunk 1, not part of the number
         try:
             number = phonenumbers.parse(candidate, None if international else region)
         except phonenumbers.NumberParseException:
@@ -96,3 +198,7 @@ class PhoneExtractor(Extractor):
         if len(national) > expected_len:
             return Extraction(None, run.start, run.end, problem="phone_too_long")
         return Extraction(None, run.start, run.end, problem="phone_invalid")
+
+
+def _rule(found: Extraction, rule: str) -> Extraction:
+    return Extraction(found.value, found.start, found.end, rule, found.candidates, found.problem)

@@ -153,7 +153,27 @@ _CONNECTORS = {"then", "and", "uh", "um", "er", "erm"}
 
 
 def _is_digit(tok: Token) -> bool:
-    return tok.low in DIGIT_WORDS or tok.text.isdigit()
+    return tok.low in DIGIT_WORDS or tok.text.isdigit() or tok.low in _PAIR_WORDS
+
+
+# Digits said in pairs, as people read numbers ("four fifteen" = 4 1 5, "seven seventy three"
+# = 7 7 3, "twelve hundred" = 1 2 0 0): teens and tens, read inside a run of digits.
+_TEENS = {k: v for k, v in UNITS.items() if 10 <= v <= 19}
+_PAIR_WORDS = {**_TEENS, **TENS}
+
+
+def _pair(tokens: list[Token], j: int) -> tuple[str, int] | None:
+    """The digits of a two-digit word at `j` ("fifteen" → "15", "seventy three" → "73",
+    "twenty" → "20") and how many tokens it used."""
+    low = tokens[j].low
+    if low in _TEENS:
+        return str(_TEENS[low]), 1
+    if low in TENS:
+        nxt = tokens[j + 1].low if j + 1 < len(tokens) else ""
+        if nxt in DIGIT_WORDS and DIGIT_WORDS[nxt] > 0 and nxt not in ("o", "oh"):
+            return str(TENS[low] + DIGIT_WORDS[nxt]), 2
+        return str(TENS[low]), 1
+    return None
 
 
 def digit_runs(text: str) -> list[DigitRun]:
@@ -179,9 +199,29 @@ def digit_runs(text: str) -> list[DigitRun]:
                     tok.text * pending_mult if pending_mult > 1 and len(tok.text) == 1 else tok.text
                 )
                 pending_mult = 1
-            elif low in DIGIT_WORDS and (low not in ("o", "oh") or digits):
+            elif low in DIGIT_WORDS and (
+                low not in ("o", "oh")
+                or digits
+                # a leading "oh" said straight into digits ("oh one two three") is a zero;
+                # "oh, five five five" is a sigh
+                or (
+                    j + 1 < len(tokens)
+                    and _is_digit(tokens[j + 1])
+                    and tokens[j + 1].start == tok.end + 1
+                )
+            ):
                 digits += str(DIGIT_WORDS[low]) * pending_mult
                 pending_mult = 1
+            elif low in _PAIR_WORDS and (
+                digits or (j + 1 < len(tokens) and _is_digit(tokens[j + 1]))
+            ):
+                pair = _pair(tokens, j)
+                assert pair is not None
+                digits += pair[0]
+                pending_mult = 1
+                if pair[1] == 2:
+                    j += 1
+                    tok = Token(tok.text, tok.start, tokens[j].end)
             elif (
                 low in MULTIPLIERS
                 and j + 1 < len(tokens)

@@ -4,6 +4,8 @@ A validator gets a `Check` (the normalised value and what it needs to judge it) 
 None when the value is fine, or a dict of template variables for its message when it is not
 (e.g. `{"weekday": "Sunday"}` for "We're closed on {{ weekday }}s."). Users add their own with
 the `validator` decorator and name them in YAML: `rules: [{rule: my_rule, message: ...}]`.
+A rule's parameters are checked when the flow loads, against the model it declares
+(`params=`, see `rule_params`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from pydantic import BaseModel
+
 from flowagent.errors import ExtensionError
+from flowagent.slots import rule_params as rp
 from flowagent.slots.base import OpeningHours, SlotValue
 
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -42,20 +47,34 @@ class ValidatorInfo:
     fn: Validator
     message: str
     provides: frozenset[str]  # template variables its failure offers
+    params: type[BaseModel] | None = None  # its parameters; None: any are accepted
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters as the rule will see them. Raises pydantic's ValidationError."""
+        if self.params is None:
+            return dict(params)
+        return self.params.model_validate(dict(params)).model_dump(exclude_none=True)
 
 
 _validators: dict[str, ValidatorInfo] = {}
 
 
 def validator(
-    name: str, *, message: str, provides: tuple[str, ...] = (), replace: bool = False
+    name: str,
+    *,
+    message: str,
+    provides: tuple[str, ...] = (),
+    params: type[BaseModel] | None = None,
+    replace: bool = False,
 ) -> Callable[[Validator], Validator]:
-    """Register a validation rule under `name` with its default failure `message`."""
+    """Register a validation rule under `name` with its default failure `message`. `params`
+    is a pydantic model of its YAML parameters (subclass `rule_params.RuleParams`), checked
+    when a flow loads; without one, any parameters are accepted as written."""
 
     def decorate(fn: Validator) -> Validator:
         if name in _validators and not replace:
             raise ExtensionError(f"validator {name!r} exists; pass replace=True to override it")
-        _validators[name] = ValidatorInfo(fn, message, frozenset(provides))
+        _validators[name] = ValidatorInfo(fn, message, frozenset(provides), params)
         return fn
 
     return decorate
@@ -109,7 +128,11 @@ def _days_param(check: Check) -> frozenset[int] | None:
 # --- built-in rules -----------------------------------------------------------------------
 
 
-@validator("not_past", message="That date has already passed. What other day works for you?")
+@validator(
+    "not_past",
+    message="That date has already passed. What other day works for you?",
+    params=rp.NoParams,
+)
 def _not_past(check: Check) -> dict[str, str] | None:
     day = _as_date(check)
     if day is None:
@@ -127,6 +150,7 @@ def _not_past(check: Check) -> dict[str, str] | None:
     "open_days",
     message="Sorry, we're closed on {{ weekday }}s. Which other day works for you?",
     provides=("weekday",),
+    params=rp.OpenDaysParams,
 )
 def _open_days(check: Check) -> dict[str, str] | None:
     day = _as_date(check)
@@ -142,6 +166,7 @@ def _open_days(check: Check) -> dict[str, str] | None:
     "open_hours",
     message="We're open from {{ open }} to {{ close }}. What time in that window works for you?",
     provides=("open", "close"),
+    params=rp.OpenHoursParams,
 )
 def _open_hours(check: Check) -> dict[str, str] | None:
     at = _as_time(check)
@@ -163,6 +188,7 @@ def _open_hours(check: Check) -> dict[str, str] | None:
     "max_days_ahead",
     message="We can only book up to {{ days }} days ahead. What earlier day works for you?",
     provides=("days",),
+    params=rp.MaxDaysAheadParams,
 )
 def _max_days_ahead(check: Check) -> dict[str, str] | None:
     day = _as_date(check)
@@ -176,6 +202,7 @@ def _max_days_ahead(check: Check) -> dict[str, str] | None:
     "range",
     message="That should be between {{ min }} and {{ max }}.",
     provides=("min", "max"),
+    params=rp.RangeParams,
 )
 def _range(check: Check) -> dict[str, str] | None:
     if isinstance(check.value, bool) or not isinstance(check.value, int | float):
@@ -189,7 +216,9 @@ def _range(check: Check) -> dict[str, str] | None:
     return None
 
 
-@validator("length", message="That doesn't look right.", provides=("min", "max"))
+@validator(
+    "length", message="That doesn't look right.", provides=("min", "max"), params=rp.LengthParams
+)
 def _length(check: Check) -> dict[str, str] | None:
     size = len(str(check.value))
     low, high = check.params.get("min"), check.params.get("max")
@@ -198,13 +227,13 @@ def _length(check: Check) -> dict[str, str] | None:
     return None
 
 
-@validator("pattern", message="That doesn't look right.")
+@validator("pattern", message="That doesn't look right.", params=rp.PatternParams)
 def _pattern(check: Check) -> dict[str, str] | None:
     regex = str(check.params.get("regex", ""))
     return None if re.fullmatch(regex, str(check.value)) else {}
 
 
-@validator("one_of", message="Sorry, that's not one of the options.")
+@validator("one_of", message="Sorry, that's not one of the options.", params=rp.OneOfParams)
 def _one_of(check: Check) -> dict[str, str] | None:
     allowed = check.params.get("values") or []
     return None if check.value in allowed else {}

@@ -15,6 +15,8 @@ _NO = (
     r"that'?s\s+(?:not\s+(?:right|it|correct|what\s+i\s+said)|wrong|incorrect)|"
     r"is\s+(?:not\s+right|wrong)|isn'?t\s+right|no+pe|nah|no+|negative|incorrect|wrong|not\s+at\s+all|"
     r"i\s+don'?t\s+think\s+so|absolutely\s+not|definitely\s+not|"
+    # Deepgram's spellings of a spoken no (its filler-word forms): "uh-uh", "mm-mm", "nuh-uh"
+    r"uh[\s-]uh|mm[\s-]mm|nuh[\s-]uh|"
     # "please don't" is a no; "I don't know / remember / mind" is not an answer at all.
     r"don'?t(?!\s+(?:know|remember|recall|understand|mind|care|have|get))"
 )
@@ -22,7 +24,8 @@ _YES = (
     r"ye+s+|yeah|yea|yep|yup|ya|sure|correct|right|that'?s\s+right|exactly|absolutely|affirmative|"
     r"definitely|of\s+course|ok(?:ay)?|sounds\s+(?:good|great|right)|perfect|that\s+works|"
     r"fine|that'?s\s+fine|i\s+(?:think|believe|guess)\s+so|you\s+got\s+it|works\s+for\s+me|"
-    r"go\s+ahead|please\s+do|confirm(?:ed)?|uh[\s-]?huh|mm[\s-]?hmm|yes\s+please|all\s+good|looks\s+good|great|good"
+    r"go\s+ahead|please\s+do|confirm(?:ed)?|uh[\s-]?huh|m+[\s-]?hmm+|yes\s+please|all\s+good|"
+    r"looks\s+good|great|good"
 )
 # Not an answer either way; matched first so that its "sure" / "no" is not read as one.
 _UNSURE = r"(?:i'?m\s+)?not\s+(?:sure|certain)|unsure|maybe|perhaps|i\s+don'?t\s+know|no\s+idea"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flowagent import pieces
 from flowagent.schema import FlowSpec
 from flowagent.states.base import EdgeSpec, Report, StateBehaviour
 
@@ -48,13 +49,27 @@ class CollectState(StateBehaviour):
 
     def handle(self, scope: TurnScope, text: str) -> None:
         expected = scope.ctx.expecting if scope.ctx.expecting in scope.flow.slots else None
+        if scope.ctx.pending is not None and pieces.continue_pending(scope, text):
+            return
+        if expected is not None:
+            info = scope.flow.slots[expected]
+            if info.spec.multi_turn and "text" in info.types and not pieces.is_closing(text):
+                if not pieces.complete_surname(scope, text):
+                    pieces.start_text(scope, text, expected)
+                return
         result = scope.fill(text, scope.flow.collectable_slots, expected=expected)
         if result.clarified:
             return
         if result.problems:
             slot, message = result.problems[0]
+            if slot == expected and pieces.start(scope, text, result, slot):
+                return
             scope.no_match(slot, message)
         elif result.filled:
             scope.resume()
+        elif pieces.complete_surname(scope, text) or (
+            expected is not None and pieces.start(scope, text, result, expected)
+        ):
+            return
         else:
             scope.no_match(expected or self.missing(scope) or self.name, None)

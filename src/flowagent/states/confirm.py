@@ -60,7 +60,7 @@ class ConfirmState(StateBehaviour):
     def enter(self, scope: TurnScope) -> None:
         scope.ctx.changing = False
         scope.ask(
-            scope.render_state_text(self.name, "prompt" if self.spec.prompt else "say"),
+            scope.render_state_text(self.name, "prompt" if self.spec.prompt else "say", spell=True),
             "confirmation",
         )
 

@@ -36,5 +36,7 @@ class SayState(StateBehaviour):
             scope.fire("next")
 
     def handle(self, scope: TurnScope, text: str) -> None:
-        scope.fill(text, scope.flow.collectable_slots, expected=None)
+        result = scope.fill(text, scope.flow.collectable_slots, expected=None)
+        if result.clarified and scope.ctx.clarify is not None:
+            return  # "did you mean a leak or a clog?" is answered here, then we move on
         scope.fire("next")

@@ -1,19 +1,43 @@
-"""The store contract and `open_store(url)`."""
+"""The store contract, snapshot encoding shared by the backends, and `open_store(url)`."""
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any, Protocol, runtime_checkable
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
-from flowagent.errors import FlowagentError
+from flowagent.errors import StoreConflict, StoreError
+
+#: Longest a turn waits for its save (and a call start for its load), in seconds, unless the
+#: store says otherwise (`timeout` attribute; `?timeout=` in a store URL).
+DEFAULT_TIMEOUT = 0.25
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ConversationStore",
+    "StoreConflict",
+    "StoreError",
+    "decode_snapshot",
+    "encode_snapshot",
+    "open_store",
+    "revision_of",
+]
 
 
 @runtime_checkable
 class ConversationStore(Protocol):
     """Keeps the latest snapshot of each conversation, by conversation id.
 
-    `save` must be atomic: after a crash, `load` returns either the previous snapshot or the
-    new one, never a mix. Implementations must be safe to share between threads.
+    - `save` must be atomic: after a crash, `load` returns either the previous snapshot or
+      the new one, never a mix.
+    - `save` is a compare-and-set on `snapshot["revision"]` (an int ≥ 1): it writes only if
+      no snapshot is stored for the id or the stored one's revision is `revision - 1`, and
+      otherwise raises `StoreConflict` and writes nothing. (A store that skips the check
+      still works, but cannot tell two writers apart.)
+    - Failures raise `StoreError` with a readable message.
+    - Implementations must be safe to share between threads. An optional `timeout`
+      attribute (seconds) bounds how long a turn waits for it.
     """
 
     def save(self, conversation_id: str, snapshot: dict[str, Any]) -> None: ...
@@ -25,29 +49,88 @@ class ConversationStore(Protocol):
     def close(self) -> None: ...
 
 
-class StoreError(FlowagentError):
-    """Raised when a store URL is malformed or its backend is unavailable."""
+def revision_of(snapshot: dict[str, Any] | None) -> int:
+    """The revision a snapshot carries (0 when it has none: written before revisions)."""
+    if not snapshot:
+        return 0
+    value = snapshot.get("revision", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def open_store(url: str) -> ConversationStore:
+def encode_snapshot(snapshot: dict[str, Any]) -> str:
+    """JSON text for a snapshot, always UTF-8 encodable. Raises StoreError if the snapshot is
+    not plain JSON data (the engine only makes plain data; a hand-built one may not be)."""
+    try:
+        text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise StoreError(f"the snapshot is not plain JSON data: {err}") from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: JSON escapes keep it, losslessly
+        text = json.dumps(snapshot, ensure_ascii=True, separators=(",", ":"))
+    return text
+
+
+def decode_snapshot(raw: str | bytes, conversation_id: str, where: str) -> dict[str, Any]:
+    """A stored snapshot back; StoreError naming the record if it is not a JSON object."""
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise StoreError(
+            f"the stored conversation {conversation_id!r} in {where} is not valid JSON: {err}"
+        ) from None
+    if not isinstance(data, dict):
+        raise StoreError(
+            f"the stored conversation {conversation_id!r} in {where} is not a snapshot"
+        )
+    return data
+
+
+def _no_constant(name: str) -> float:
+    # NaN and Infinity are not JSON; Python's json reads them unless told not to.
+    raise ValueError(f"{name} is not allowed in a snapshot")
+
+
+def _timeout(query: dict[str, str], url: str, default: float | None) -> float:
+    raw = query.pop("timeout", None)
+    if raw is None:
+        return DEFAULT_TIMEOUT if default is None else default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= 60):
+        raise StoreError(f"store URL {url!r}: timeout must be seconds between 0 and 60")
+    return value
+
+
+def open_store(url: str, *, timeout: float | None = None) -> ConversationStore:
     """A store from a URL: `memory://`, `sqlite:///path/to.db` (`sqlite:///:memory:` too),
-    or `redis://host:port/db` (needs `pip install 'flowagent[redis]'`)."""
+    or `redis://host:port/db` (needs `pip install 'flowagent[redis]'`).
+
+    `timeout` (seconds; or `?timeout=0.5` in the URL; default `DEFAULT_TIMEOUT`) bounds how
+    long a turn waits for a save and a call start for a load. Raises StoreError for a bad URL
+    or a store that cannot be opened (a corrupt or unreadable SQLite file)."""
     parsed = urlparse(url)
+    query = dict(parse_qsl(parsed.query))
+    wait = _timeout(query, url, timeout)
     if parsed.scheme == "memory":
         from flowagent.store.memory import MemoryStore
 
-        return MemoryStore()
+        return MemoryStore(timeout=wait)
     if parsed.scheme == "sqlite":
         from flowagent.store.sqlite import SqliteStore
 
-        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
+        bare = url.split("?", 1)[0]
+        path = bare[len("sqlite:///") :] if bare.startswith("sqlite:///") else parsed.path
         if not path:
             raise StoreError(f"sqlite store URL needs a path: {url!r} (e.g. sqlite:///calls.db)")
-        return SqliteStore(path)
+        return SqliteStore(path, timeout=wait)
     if parsed.scheme in ("redis", "rediss"):
         from flowagent.store.redis import RedisStore
 
-        return RedisStore.from_url(url)
+        rest = urlunparse(parsed._replace(query=urlencode(query)))
+        return RedisStore.from_url(rest, timeout=wait)
     raise StoreError(
         f"unknown store URL {url!r}: use memory://, sqlite:///path.db or redis://host:port/0"
     )

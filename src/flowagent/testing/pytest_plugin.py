@@ -1,5 +1,7 @@
 """pytest plugin (registered as the `flowagent` entry point): every `*.flowtest.yaml` file
-under the test paths is collected, one pytest item per case."""
+under the test paths is collected, one pytest item per case. Actions run as the file's fakes
+and generated stand-ins; `pytest --flowagent-live-actions` runs the undeclared ones for real.
+A broken test file is a collection error naming its file, line and field."""
 
 from __future__ import annotations
 
@@ -9,9 +11,19 @@ from typing import Any
 
 import pytest
 
-from flowagent.testing.runner import load_test_file, run_case
+from flowagent.errors import FlowDefinitionError
+from flowagent.testing.files import SUFFIX, TestFile, load_test_file
+from flowagent.testing.runner import run_case
+from flowagent.testing.spec import CaseSpec
 
-SUFFIX = ".flowtest.yaml"
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("flowagent").addoption(
+        "--flowagent-live-actions",
+        action="store_true",
+        default=False,
+        help="conversation tests call the real actions a test file does not fake",
+    )
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -22,15 +34,17 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 class FlowTestFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        test_file = load_test_file(self.path)
+        live = bool(self.config.getoption("flowagent_live_actions", default=False))
+        try:
+            test_file = load_test_file(self.path, live_actions=live)
+        except FlowDefinitionError as err:
+            raise self.CollectError(str(err)) from None
         for case in test_file.cases:
-            yield FlowTestCase.from_parent(
-                self, name=str(case.get("name", "unnamed")), test_file=test_file, case=case
-            )
+            yield FlowTestCase.from_parent(self, name=case.name, test_file=test_file, case=case)
 
 
 class FlowTestCase(pytest.Item):
-    def __init__(self, *, test_file: Any, case: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *, test_file: TestFile, case: CaseSpec, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.test_file = test_file
         self.case = case

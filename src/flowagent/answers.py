@@ -1,0 +1,300 @@
+"""The flow's answers to callers' questions (`answers:` in the YAML), and what is said when
+a question has none.
+
+An answer matches a question when its topic is in it, by either of two tests on word stems
+(so "closing", "closes" and "close" are one word, and word order does not matter):
+- every content word of one of its `phrases` is in the question ("what time do you close" →
+  `time`, `close`: "what time do you guys close on Saturdays?" has both);
+- one of its `keywords` is in it ("insurance": "do you take my insurance?").
+The answer whose test covers the most words wins. Matching needs a question
+(`questions.question_kind`): a statement that mentions insurance is not asking about it —
+except an utterance that is little more than one of the phrases ("your hours?").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flowagent.questions import INFO, PROPOSAL, REQUEST, TAG, YESNO, question_kind, statements
+from flowagent.slots.base import ExtractContext
+
+if TYPE_CHECKING:
+    from flowagent.scope import TurnScope
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Words that carry no topic: question and auxiliary words, pronouns, articles, prepositions,
+# fillers. What remains of a phrase is what a question must mention.
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "about",
+        "into",
+        "over",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "yours",
+        "y'all",
+        "ya",
+        "guys",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "many",
+        "any",
+        "some",
+        "anything",
+        "something",
+        "please",
+        "just",
+        "um",
+        "uh",
+        "er",
+        "hmm",
+        "oh",
+        "okay",
+        "ok",
+        "well",
+        "hi",
+        "hello",
+        "hey",
+        "yeah",
+        "yes",
+        "no",
+        "not",
+        "s",
+        "re",
+        "ll",
+        "ve",
+        "d",
+        "t",
+        "get",
+        "got",
+        "go",
+        "going",
+        "like",
+        "know",
+        "tell",
+        "let",
+        "wonder",
+        "wondering",
+        "wondered",
+        "question",
+        "ask",
+        "asking",
+        "also",
+        "again",
+        "really",
+        "actually",
+        "kind",
+        "sort",
+        "thing",
+        "things",
+        "one",
+    ]
+)
+
+
+def stem(word: str) -> str:
+    """A crude English stem: "closing", "closes", "closed", "close" → "clos"."""
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif (len(w) > 4 and w.endswith("ed")) or (len(w) > 4 and w.endswith("es")):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text.lower().replace("'s", ""))]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    name: str
+    say: str
+    to: str | None
+    phrases: tuple[frozenset[str], ...]  # content stems of each phrase
+    keywords: tuple[tuple[str, ...], ...]  # stem sequences
+
+
+class AnswerBook:
+    """The answers of one flow, ready to match."""
+
+    def __init__(self, specs: Mapping[str, object]) -> None:
+        answers: list[Answer] = []
+        for name, spec in specs.items():
+            phrases = tuple(
+                frozenset(s for s in stems(p) if s not in _STOP)
+                for p in getattr(spec, "phrases", [])
+            )
+            keywords = tuple(tuple(stems(k)) for k in getattr(spec, "keywords", []) if stems(k))
+            answers.append(
+                Answer(
+                    name,
+                    str(getattr(spec, "say", "")),
+                    getattr(spec, "to", None),
+                    tuple(p for p in phrases if p),
+                    keywords,
+                )
+            )
+        self.answers = tuple(answers)
+
+    def __bool__(self) -> bool:
+        return bool(self.answers)
+
+    def match(self, text: str, kind: str | None) -> Answer | None:
+        """The answer to `text`, asked as a question of `kind` (see `questions`), or None."""
+        if not self.answers or kind == PROPOSAL:
+            return None
+        words = stems(text)
+        present = set(words)
+        content = [w for w in words if w not in _STOP]
+        # The most words matched wins; between equals, the topic said first ("how much is a
+        # cleaning without insurance?" asks about the price).
+        best: tuple[int, int, Answer] | None = None
+        for answer in self.answers:
+            score, first = 0, len(words)
+            for phrase in answer.phrases:
+                # Without a question form, only an utterance that is little more than the
+                # phrase ("your hours?", "opening hours") counts.
+                if phrase <= present and (
+                    kind in (INFO, YESNO, TAG) or len(content) <= len(phrase) + 1
+                ):
+                    at = min(words.index(w) for w in phrase)
+                    if (len(phrase), -at) > (score, -first):
+                        score, first = len(phrase), at
+            if kind in (INFO, YESNO, TAG):
+                for keyword in answer.keywords:
+                    at = _find(words, keyword)
+                    if at >= 0 and (len(keyword), -at) > (score, -first):
+                        score, first = len(keyword), at
+            if score and (best is None or (score, -first) > (best[0], -best[1])):
+                best = (score, first, answer)
+        return best[2] if best else None
+
+
+def _find(words: list[str], seq: tuple[str, ...]) -> int:
+    """Where `seq` starts in `words`, or -1."""
+    n = len(seq)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == seq:
+            return i
+    return -1
+
+
+def handle_question(scope: TurnScope, text: str) -> bool:
+    """Answer or deflect `text` if it is a question; False when the state should handle it
+    (not a question, a request or proposal, or a yes/no question that carries a value:
+    "do you have anything Friday at 2?")."""
+    if not scope.behaviour.waits:
+        return False
+    kind = question_kind(text)
+    if kind is None or kind in (PROPOSAL, REQUEST):
+        return False
+    answer = scope.flow.answers.match(text, kind)
+    if kind != TAG and answer is None and kind == YESNO and _carries_value(scope, text):
+        return False
+    if kind == TAG and answer is None:
+        return False
+    # What the caller said besides asking ("I'd like a checkup on Friday, how much is it?")
+    # is still an answer: handled after the question, instead of asking again.
+    rest = statements(text)
+    also = bool(rest) and rest != text and _carries_value(scope, rest)
+    if answer is not None:
+        scope.answer(answer, ask_again=not also)
+    else:
+        scope.deflect(ask_again=not also)
+    if also and not scope.ctx.ended and scope.behaviour.waits:
+        scope.behaviour.handle(scope, rest)
+    return True
+
+
+def _carries_value(scope: TurnScope, text: str) -> bool:
+    """Whether any slot of the flow finds a value in `text` unasked (free text and bare
+    names never do)."""
+    flow = scope.flow
+    ex_ctx = ExtractContext(now=scope.ctx.now, region=flow.region, hours=flow.hours)
+    for name in flow.collectable_slots:
+        info = flow.slots[name]
+        ctx = ExtractContext(ex_ctx.now, ex_ctx.region, ex_ctx.hours, False, info.options)
+        for extractor in info.extractors:
+            found = extractor.extract(text, ctx)
+            if found is not None and found.ok:
+                return True
+    return False

@@ -1,0 +1,49 @@
+"""The reference flow asks when a caller's words allow two dates, and reads the answer
+(issue #10: wrong is worse than none)."""
+
+from __future__ import annotations
+
+import flowagent
+
+
+def _at_date_question(conv: flowagent.Conversation) -> None:
+    conv.handle("I'd like to book an appointment")
+    turn = conv.handle("John Smith")
+    assert turn.expecting == "date"
+
+
+def test_the_weekend_is_asked_about_with_both_days_named(conv: flowagent.Conversation) -> None:
+    _at_date_question(conv)
+    turn = conv.handle("the weekend")
+    assert turn.expecting == "date"
+    assert "this Saturday, the 28th or this Sunday, the 29th" in turn.text
+    assert "date" not in conv.slots
+
+
+def test_a_weekday_that_does_not_match_the_day_is_asked_about(
+    conv: flowagent.Conversation,
+) -> None:
+    _at_date_question(conv)
+    turn = conv.handle("Friday the 3rd")
+    assert "Thursday, December 3rd or next Friday, December 4th" in turn.text
+    turn = conv.handle("the Thursday")
+    assert conv.slots["date"] == "2026-12-03"
+    assert turn.expecting == "time"
+
+
+def test_a_past_date_said_as_past_is_refused_by_not_past(conv: flowagent.Conversation) -> None:
+    _at_date_question(conv)
+    turn = conv.handle("last Monday")
+    assert "date" not in conv.slots
+    assert "already passed" in turn.text
+
+
+def test_a_clarification_left_unsettled_counts_as_a_failure(
+    conv: flowagent.Conversation,
+) -> None:
+    """Date and time can both ask; an answer that raises the other question instead of
+    settling the pending one is counted, so clarifications cannot alternate forever."""
+    _at_date_question(conv)
+    conv.handle("the weekend")
+    turn = conv.handle("at 8")
+    assert "no_match:time#1" in turn.marks
