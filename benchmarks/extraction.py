@@ -177,7 +177,8 @@ def write_docs(
     for kind in TYPES:
         page = HERE.parent / "docs" / "slots" / f"{kind}.md"
         text = page.read_text(encoding="utf-8")
-        head = text[: text.index(_MEASURED)] if _MEASURED in text else text.rstrip() + "\n\n"
+        at = text.find(f"\n{_MEASURED}\n")  # the heading itself, not "## Measured on ..."
+        head = text[: at + 1] if at >= 0 else text.rstrip() + "\n\n"
         forms = sorted(form for k, form in ours if k == kind)
         rows = []
         for form in forms:

@@ -47,3 +47,31 @@ def test_a_clarification_left_unsettled_counts_as_a_failure(
     conv.handle("the weekend")
     turn = conv.handle("at 8")
     assert "no_match:time#1" in turn.marks
+
+
+def test_two_days_offered_as_alternatives_are_asked_about(conv: flowagent.Conversation) -> None:
+    _at_date_question(conv)
+    turn = conv.handle("Wednesday or Thursday, either is fine")
+    assert "date" not in conv.slots
+    assert "Wednesday" in turn.text and "Thursday" in turn.text
+    conv.handle("Thursday")
+    assert conv.slots["date"] == "2026-11-26"
+
+
+def test_two_times_offered_as_alternatives_are_asked_about(conv: flowagent.Conversation) -> None:
+    _at_date_question(conv)
+    conv.handle("Wednesday")
+    turn = conv.handle("10 or 10:30")
+    assert "time" not in conv.slots
+    assert "10 AM or 10:30 AM" in turn.text
+    conv.handle("10:30")
+    assert conv.slots["time"] == "10:30"
+
+
+def test_a_weekday_told_in_the_past_tense_is_refused_as_past(
+    conv: flowagent.Conversation,
+) -> None:
+    _at_date_question(conv)
+    turn = conv.handle("I came in on Saturday and the crown fell off")
+    assert "date" not in conv.slots
+    assert "already passed" in turn.text

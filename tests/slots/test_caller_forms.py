@@ -16,7 +16,12 @@ HOURS = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "open": "09:00", "c
 
 def test_this_coming_weekday_said_on_that_weekday_means_next_week() -> None:
     assert slots.extract("date", "this coming Monday", now=MONDAY) == "2026-11-30"
-    assert slots.extract("date", "this Monday", now=MONDAY) == "2026-11-23"
+
+
+def test_this_weekday_said_on_that_weekday_asks_today_or_next_week() -> None:
+    found = slots.extract_span("date", "this Monday", now=MONDAY)
+    assert found is not None and found.value is None
+    assert found.candidates == ("2026-11-23", "2026-11-30")
 
 
 def test_a_week_from_a_weekday_counts_from_the_coming_one() -> None:

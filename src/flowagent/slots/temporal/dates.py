@@ -10,7 +10,9 @@ Rule names (reported in `Extraction.rule`): relative-day, day-after, day-before,
 upcoming-weekday, next-week, last-weekday, weekday-after-next, weekday-of-week, weekday-week,
 weekday-date, weekend, month-day, day-of-month, day-of-relative-month, ordinal-day,
 next-month, next-year, nth-weekday, nth-day-of-month, closest-weekday, numeric-date,
-counted-weekdays, offset, in-duration, holiday.
+counted-weekdays, offset, in-duration, holiday, weekday-anchored, one-after, this-weekday;
+after the whole sentence is read (`discourse.py`, `joins.py`): past-weekday, weekday-of-week
+at a distance, weekday-date beside an explicit date, alternatives, correction.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from flowagent.slots.temporal.weekday_rules import (
     closest_weekday,
     modified,
     nth_weekday,
+    one_after,
     the_weekend,
     weekday,
 )
@@ -47,9 +50,9 @@ _BY_KIND = {
 }
 
 _BY_WORD = {
-    "the": (day_of_month, nth_weekday, day_after, closest_weekday, the_weekend),
+    "the": (day_of_month, nth_weekday, day_after, closest_weekday, the_weekend, one_after),
     "this": (relative_day, modified),
-    "next": (modified,),
+    "next": (modified, one_after),
     "last": (modified, nth_weekday),
     "past": (modified,),
     "previous": (modified,),

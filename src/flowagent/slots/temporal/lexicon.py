@@ -154,3 +154,90 @@ def _build() -> dict[str, tuple[str, object]]:
 LEXICON = _build()
 ORDINAL_WORDS = ORDINALS
 TENS_WORDS = TENS
+
+
+# Context words the guards (`guards.py`) read around a number.
+
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of `text`, for the word lists below and elsewhere."""
+    return frozenset(text.split())
+
+
+#: Closed-class words (and a few common verbs and adjectives) that can follow a date or a time
+#: in an answer: "the 2nd works", "5 is fine", "the 3rd if possible", "4 then". A plain word
+#: outside these after a bare number or a lone ordinal is read as the noun it modifies.
+_FOLLOWERS = words(
+    """
+    a about actually after again ah alright also am an and any anytime are around as at
+    available be because before best better between but by can cool correct could definitely
+    did do does done during each earliest early either else er even exactly fine first for
+    free from gonna good great guess had has have hm hmm how however i i'd i'll i'm i've if
+    ideally im in instead is isn't it it's its just late later latest let let's like likely
+    maybe me might mine more most much my need needs next no nope not now o of oh ok okay on
+    once only open or otherwise our perfect perhaps please pls possible possibly precisely
+    preferably prefer probably rather really right say see she should since so some
+    something sometime sometimes sooner soonest sorry sounds still suits sure than thank
+    thanks that that's the then there there's these they this those though through thru til
+    till to too uh um unless until up us very want wants was we we'd we'll well were what
+    what's when whenever where which while whichever will with works work would yeah yep yes
+    yet you you'd your look looks work suit suits fit fits sound seem seems go goes come
+    comes get gets give gives have has make makes do does be been being is are was were
+    sounds suit
+    """
+)
+FOLLOWS_A_TIME = _FOLLOWERS | frozenset({"sharp", "ish", "hours", "hrs", "hundred", "thirty"})
+FOLLOWS_A_DATE = _FOLLOWERS | frozenset({"thought"})  # "on second thought" has its own check
+
+#: Nouns that name something by number: "room 204", "the extension is 305", "gate 5".
+IDENTIFIER_NOUNS = words(
+    """
+    room rm unit suite ste apartment apt extension ext ext. number no. building bldg lot
+    space bay gate seat row box route exit channel station page line pin code zip account
+    order ticket invoice policy claim id model version item plan level size aisle door
+    locker booth desk window counter terminal platform pier dock option press chapter
+    episode season grade class category zone ward bed bus train flight car phase step
+    question lane highway hwy interstate type year
+    """
+)
+
+#: People (and pets) whose age a number after "is" or "'s" gives: "my daughter is 8".
+PERSON_WORDS = words(
+    """
+    he she i daughter son kid kids child children boy girl baby husband wife mom mother dad
+    father grandma grandpa grandmother grandfather grandson granddaughter brother sister
+    patient dog cat puppy kitten partner niece nephew cousin friend toddler teenager infant
+    twins they he's she's
+    """
+)
+
+#: Street words: a number before one (within four words) starts an address.
+PLACE_WORDS = words(
+    """
+    street st avenue ave road rd boulevard blvd drive dr lane ln court ct way place pl plaza
+    center centre suite highway hwy parkway pkwy square terrace circle floor main broadway
+    """
+)
+
+#: Plurals without an -s, and -s words that are not counted nouns after a number.
+PLURAL_NOUNS = words("people children men women teeth feet mice geese kids persons")
+PLURAL_NOT_A_COUNT = words(
+    """
+    thanks works sounds suits fits seems looks does goes gets makes helps needs wants was
+    has is this its yours ours hers theirs always perhaps afterwards towards besides guys
+    folks tomorrows mornings afternoons evenings nights sharp hours hrs minutes mins days
+    weeks pls plus thus unless whereas ladies
+    """
+)
+
+#: What a booking line books: a time said as a modifier of one of these is the time wanted
+#: ("the 5 o'clock slot"); of any other noun it names something else ("a 5 o'clock shadow",
+#: "the 6 o'clock news").
+BOOKING_NOUNS = words(
+    """
+    appointment appointments appt slot slots spot spots opening openings time times one ones
+    session visit booking reservation reservations cleaning checkup check consult
+    consultation meeting class pickup call availability window start show showing screening
+    movie flight bus train game event ride departure table tour lesson service exam
+    """
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flowagent.slots.calendar_rules import add_months, safe_date
+from flowagent.slots.temporal.guards import ordinal_guard
 from flowagent.slots.temporal.lexicon import WEAK_MONTHS
 from flowagent.slots.temporal.readers import (
     NOT_A_DAY,
@@ -137,17 +138,32 @@ def day_of_month(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         return None
     if j == i and not t[j].digits and cal.text.strip(" .,!?").lower() != t[j].low:
         return None  # "on second thought": a word ordinal alone needs "the"
-    cued = j > i or (i > 0 and t[i - 1].kind == "w" and t[i - 1].val in _DAY_CUES)
+    said_after = (i > 0 and t[i - 1].kind == "w" and t[i - 1].val in _DAY_CUES) or _joined(t, i)
+    if j > i and ordinal_guard(t, k, said_after) is not None:
+        return None  # "the second house on the left": a rank, not a day
+    cued = j > i or said_after
     alone = len(cal.text.strip(" .,!?")) <= len(t[j].text) + 12 and j == i
-    if not (cal.expected and (cued or alone)) and not (
-        i > 0 and t[i - 1].kind == "w" and t[i - 1].val in _DAY_CUES
-    ):
+    if not (cal.expected and (cued or alone)) and not said_after:
         return None
     found = ordinal_day(dom, cal.today)
     if found is None:
         return None
     rolled = found.month != cal.today.month
     return DateMatch(k, found, "next-month" if rolled else "ordinal-day")
+
+
+_JOINERS = frozenset({"or", ",", "sorry", "actually", "rather", "no", "mean"})
+
+
+def _joined(t: list[Tok], i: int) -> bool:
+    """ "the 8th or 9th", "the 3rd, sorry, 4th": an ordinal offered beside or corrected from
+    a day of the month just said."""
+    k = i - 1
+    seen = False
+    while k >= 0 and k >= i - 3 and (t[k].low in _JOINERS or t[k].val == ","):
+        seen = seen or t[k].low in _JOINERS
+        k -= 1
+    return seen and k >= 0 and t[k].kind == "ord"
 
 
 def numeric_date(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:

@@ -20,6 +20,7 @@ class Cal:
     expected: bool
     text: str
     month_first: bool = True  # "12/9" is December 9th (US, CA, PH) or 12 September
+    last: DateMatch | None = None  # the date read before: "the day after", "the one after"
 
 
 @dataclass(slots=True)
@@ -33,6 +34,7 @@ class DateMatch:
     problem: str | None = None
     part: str | None = None  # a part of day said with the date: "tomorrow morning"
     start: int = 0
+    past: bool = False  # said in the past tense ("I came in on Saturday"): narrative, not a wish
 
 
 def word(t: list[Tok], j: int, *words: str) -> bool:

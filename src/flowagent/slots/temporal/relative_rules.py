@@ -39,6 +39,12 @@ def day_after(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
     if not word(t, j + 1, "after", "before"):
         return None
     anchor = dates.match_date(t, j + 2, cal)
+    if anchor is None and j > i and cal.last is not None and cal.last.value is not None:
+        nxt = t[j + 2] if j + 2 < len(t) else None
+        if nxt is None or nxt.kind == "p" or word(t, j + 2, "that", "then", "instead"):
+            # "tomorrow or the day after": the day after the date said before
+            end = j + 2 + int(word(t, j + 2, "that"))
+            anchor = DateMatch(end, cal.last.value, "")
     if anchor is None or anchor.value is None:
         return None
     step = 1 if t[j + 1].val == "after" else -1

@@ -284,6 +284,14 @@ def minutes_past(t: list[Tok], i: int) -> TimeMatch | None:
     direction = str(t[j].val)
     if direction == "from" and not said_minutes:
         return None
+    if (
+        direction in ("to", "till", "til")
+        and not said_minutes
+        and i > 0
+        and t[i - 1].kind == "w"
+        and t[i - 1].val in ("from", "between")
+    ):
+        return None  # "from 9 to 11": a range, not nine minutes to eleven
     if direction == "half" and direction in ("to", "till", "til", "before", "of"):
         return None
     j += 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flowagent.slots.temporal.lexicon import LEXICON, ORDINAL_WORDS, TENS_WORDS
 
 _TOKEN = re.compile(
+    r"\s*(?:"  # whitespace is consumed in the match, not tried against every alternative
     r"(?P<word>(?![ap]\.?\s?m\b|o\s?['\"’`]?\s?clock|(?<=\d)[ap]\.?(?![a-z]))"
     r"[a-z]+(?:['’][a-z]+)?)"
     r"|(?P<clock>\d{1,2}\s?[:.]\s?\d\d(?!\d|[.:]\d)|\d{1,2}h\d\d(?!\d))"
@@ -25,7 +26,7 @@ _TOKEN = re.compile(
     r"|(?P<num>\d+)"
     r"|(?P<mer>(?<![a-z])[ap]\.?\s?m\.?(?![a-z])|(?<=\d)[ap]\.?(?![a-z]))"
     r"|(?P<oclock>o\s?['\"’`]?\s?clock)"
-    r"|(?P<punct>\S)"
+    r"|(?P<punct>\S))"
 )
 
 
@@ -64,10 +65,10 @@ def tokenize(text: str) -> list[Tok]:
     lower = text.lower()
     lexicon = LEXICON
     for m in _TOKEN.finditer(lower):
-        kind = m.lastgroup
-        start, end = m.span()
+        kind = m.lastgroup or "punct"
+        start, end = m.span(kind)
         if kind == "word":
-            low = m.group()
+            low = m.group(kind)
             raw = text[start:end]
             entry = lexicon.get(low)
             if entry is None:

@@ -29,8 +29,18 @@ from flowagent.slots.temporal.tokens import Tok
 
 
 def _week_ref(t: list[Tok], j: int) -> tuple[int, int] | None:
-    """ "(of|from) (this|next|last|the coming|the following) week" → (weeks from this, end)."""
+    """ "(of|from) (this|next|last|the coming|the following) week", "of the week after next"
+    → (weeks from this, end)."""
     k = skip(t, j, "of", "from", "on", "in", "the")
+    if (
+        k + 2 < len(t)
+        and t[k].kind == "unit"
+        and t[k].val == "week"
+        and word(t, k + 1, "after")
+        and word(t, k + 2, "next")
+        and k > j
+    ):
+        return 2, k + 3
     if k + 1 < len(t) and t[k + 1].kind == "unit" and t[k + 1].val == "week":
         shift = {
             "this": 0,
@@ -72,8 +82,14 @@ def weekday(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         and not (k + 1 < len(t) and t[k + 1].kind == "w" and t[k + 1].val in NOT_A_DAY)
     ):
         return _weekday_date(wd, dom, k + 1, cal)
-    if word(t, i + 1, "after") and word(t, i + 2, "next"):
+    if word(t, i + 1, "after") and word(t, i + 2, "next") and not _week_ahead(t, i + 3):
         return DateMatch(i + 3, upcoming(cal.today, wd) + timedelta(weeks=1), "weekday-after-next")
+    if word(t, i + 1, "before", "after", "following") or (
+        word(t, i + 1, "prior") and word(t, i + 2, "to")
+    ):
+        anchored = _anchored(t, i, wd, cal)
+        if anchored is not None:
+            return anchored
     ref = _week_ref(t, i + 1)
     if ref is not None:
         shift, end = ref
@@ -92,6 +108,91 @@ def weekday(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         return None
     part, end = part_after(t, i + 1)
     return DateMatch(end, upcoming(cal.today, wd), "upcoming-weekday", part=part)
+
+
+def _week_ahead(t: list[Tok], j: int) -> bool:
+    """ "after next week": a week, not "the Friday after next"."""
+    return j < len(t) and t[j].kind == "unit" and t[j].val == "week"
+
+
+def _anchored(t: list[Tok], i: int, wd: int, cal: Cal) -> DateMatch | None:
+    """ "the Friday before Christmas", "the Monday after Thanksgiving", "the Wednesday before
+    the 4th of July", "the Tuesday after the 15th", "the Monday following Labor Day", "the
+    Thursday prior to the 10th": the nearest such weekday strictly before
+    or after any date the grammar reads (rule `weekday-anchored`). With no date after it,
+    "Friday or the Monday after" counts from the date said before."""
+    after = t[i + 1].val in ("after", "following")
+    j = i + 3 if t[i + 1].val == "prior" else i + 2  # "prior to"
+    anchor = dates.match_date(t, j, cal)
+    if anchor is None and cal.last is not None and _ends_phrase(t, j):
+        anchor = DateMatch(j + int(word(t, j, "that", "it")), cal.last.value, "")
+    if anchor is None or anchor.value is None:
+        return None
+    day = anchor.value
+    if after:
+        found = day + timedelta(days=(wd - day.weekday()) % 7 or 7)
+    else:
+        found = day - timedelta(days=(day.weekday() - wd) % 7 or 7)
+    return DateMatch(anchor.end, found, "weekday-anchored", part=anchor.part)
+
+
+def _ends_phrase(t: list[Tok], j: int) -> bool:
+    """Nothing more to the phrase at `j`: the end, punctuation, "that", "it", "then"."""
+    return j >= len(t) or t[j].kind == "p" or word(t, j, "that", "it", "then", "instead")
+
+
+def one_after(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
+    """ "not this Friday but the one after", "the following one", "the next one", "the
+    following Friday", "the week after", "not this Friday, next": a week after the weekday
+    said before (rule `one-after`)."""
+    last = cal.last
+    if last is None or last.value is None or last.rule not in _WEEKDAY_BASED:
+        return None
+    j = i + 1 if word(t, i, "the") else i
+    if j == i and word(t, j, "next") and _ends_phrase(t, j + 1):
+        end = j + 1  # "not this Friday — next"
+    elif _one(t, j) and word(t, j + 1, "after") and _ends_phrase(t, j + 2):
+        end = j + 2 + int(word(t, j + 2, "that", "it"))
+    elif word(t, j, "following", "next") and _one(t, j + 1):
+        end = j + 2
+    elif (
+        j > i
+        and word(t, j, "following")
+        and j + 1 < len(t)
+        and t[j + 1].kind == "wd"
+        and t[j + 1].n == last.value.weekday()
+    ):
+        end = j + 2  # "not this Friday but the following Friday"
+    elif (
+        j > i
+        and j < len(t)
+        and t[j].kind == "unit"
+        and t[j].val == "week"
+        and word(t, j + 1, "after")
+        and _ends_phrase(t, j + 2)
+    ):
+        end = j + 2 + int(word(t, j + 2, "that", "it"))
+    else:
+        return None
+    return DateMatch(end, last.value + timedelta(weeks=1), "one-after")
+
+
+def _one(t: list[Tok], j: int) -> bool:
+    return j < len(t) and t[j].low == "one"
+
+
+_WEEKDAY_BASED = frozenset(
+    {
+        "upcoming-weekday",
+        "next-week",
+        "weekday-of-week",
+        "weekday-after-next",
+        "weekday-week",
+        "weekday-anchored",
+        "one-after",
+        "this-weekday",
+    }
+)
 
 
 def _checked_weekday(wd: int, inner: DateMatch, cal: Cal) -> DateMatch:
@@ -142,6 +243,9 @@ def modified(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
             back = (cal.today.weekday() - wd) % 7 or 7
             return DateMatch(end, cal.today - timedelta(days=back), "last-weekday", part=part)
         if mod == "this":
+            if wd == cal.today.weekday():  # "this Monday" said on a Monday: today or next?
+                week = cal.today + timedelta(weeks=1)
+                return DateMatch(end, None, "this-weekday", candidates=(cal.today, week))
             return DateMatch(end, upcoming(cal.today, wd, True), "upcoming-weekday", part=part)
         if mod in ("coming", "this coming"):
             return DateMatch(end, upcoming(cal.today, wd), "upcoming-weekday", part=part)
@@ -170,7 +274,7 @@ def modified(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
             "then",
             "sometime",
         )
-        if k < len(t) and t[k].kind == "wd":
+        if k < len(t) and t[k].kind == "wd" and _week_ref(t, k + 1) is None:
             shift = {"this": 0, "next": 1, "last": -1}[mod]
             part, end = part_after(t, k + 1)
             return DateMatch(
@@ -192,10 +296,24 @@ def _weekend(end: int, cal: Cal, weeks: int) -> DateMatch:
 
 
 def the_weekend(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
-    """ "the weekend", "over the weekend": Saturday or Sunday — the caller is asked which."""
-    if word(t, i, "the") and word(t, i + 1, "weekend"):
-        return _weekend(i + 2, cal, 0)
-    return None
+    """ "the weekend", "over the weekend": Saturday or Sunday — the caller is asked which;
+    "the weekend before Christmas", "the weekend after the 10th": the one before or after
+    that date (rule `weekend`)."""
+    if not (word(t, i, "the") and word(t, i + 1, "weekend")):
+        return None
+    if word(t, i + 2, "before", "after"):
+        anchor = dates.match_date(t, i + 3, cal)
+        if anchor is not None and anchor.value is not None:
+            day = anchor.value
+            if t[i + 2].val == "after":
+                saturday = day + timedelta(days=(5 - day.weekday()) % 7 or 7)
+            else:
+                saturday = day - timedelta(days=(day.weekday() - 5) % 7 or 7)
+                if saturday + timedelta(days=1) >= day:
+                    saturday -= timedelta(weeks=1)  # the whole weekend lies before the date
+            pair = (saturday, saturday + timedelta(days=1))
+            return DateMatch(anchor.end, None, "weekend", candidates=pair)
+    return _weekend(i + 2, cal, 0)
 
 
 _NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
