@@ -103,14 +103,16 @@ def test_a_restored_conversation_keeps_its_fakes(appointment: flowagent.Flow) ->
 def test_a_flow_loaded_without_importing_actions_runs_no_author_code(tmp_path: Path) -> None:
     marker = tmp_path / "imported"
     (tmp_path / "appointment_actions.py").write_text(
-        f"open({str(marker)!r}, 'w').close()\n\ndef book(slots):\n    return {{}}\n"
+        f"open({str(marker)!r}, 'w').close()\n\ndef book(slots):\n    return dict(slots)\n"
     )
     flow_file = tmp_path / "appointment.yaml"
     flow_file.write_text(APPOINTMENT.read_text())
     flow = flowagent.load_flow(flow_file, import_actions=False)
     assert talk(flow.new_conversation(now=NOW)).outcome == "fallback"  # nothing to run
     assert not marker.exists()
-    faked = flow.new_conversation(now=NOW, actions={"BOOK": FakeAction()})
+    faked = flow.new_conversation(
+        now=NOW, actions={"BOOK": FakeAction(returns={"reference": "K 7"})}
+    )
     assert talk(faked).outcome == "complete" and not marker.exists()
 
 

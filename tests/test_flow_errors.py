@@ -173,5 +173,5 @@ def test_a_number_where_text_belongs_says_to_quote_it(tmp_path: Path) -> None:
     (problem,) = err.problems
     assert (problem.line, problem.field) == (6, "slots.name.prompt")
     assert problem.hint == (
-        "YAML reads this unquoted value as int 2015; put it in quotes to keep it as text"
+        "YAML reads this unquoted value as a number 2015; put it in quotes to keep it as text"
     )

@@ -175,9 +175,9 @@ def test_flowagent_check_fails_bad_rule_parameters(tmp_path: Path, name: str) ->
     [
         ("  action_timeout: .inf\n", "finite"),
         ("  action_timeout: .nan\n", "finite"),
-        ("  max_turns: true\n", "integer"),
-        ("  max_no_match: 2.5\n", "integer"),
-        ("  max_turns: 1000000000000\n", "less than"),
+        ("  max_turns: true\n", "whole number"),
+        ("  max_no_match: 2.5\n", "whole number"),
+        ("  max_turns: 1000000000000\n", "or less"),
     ],
 )
 def test_limits_must_be_real_finite_numbers(tmp_path: Path, text: str, words: str) -> None:

@@ -76,9 +76,9 @@ def test_a_module_beside_the_flow_is_the_flows_own(tmp_path: Path) -> None:
 
 def test_the_host_can_allow_an_installed_module(tmp_path: Path) -> None:
     """`allow_modules` names a package; its submodules are allowed with it."""
-    path = write_flow(tmp_path, "json.decoder:JSONDecoder")
+    path = write_flow(tmp_path, "json.encoder:py_encode_basestring")
     flow = flowagent.load_flow(path, allow_modules=["json"])
-    assert flow.compiled.action_refs == {"RUN": "json.decoder:JSONDecoder"}
+    assert flow.compiled.action_refs == {"RUN": "json.encoder:py_encode_basestring"}
 
 
 def test_allowing_a_package_does_not_allow_a_lookalike(tmp_path: Path) -> None:

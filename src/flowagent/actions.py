@@ -13,17 +13,20 @@ configuration, so it may only name code its author ships with it or code the hos
 
 Anything else (`os:system`, `subprocess:run`, an installed package) is a load error naming the
 state's line. `load_flow(..., import_actions=False)` checks the references without importing
-anything (what `flowagent check` and `graph` do); such a flow's action states fail to the
+anything (what `flowagent check`, `graph`, `test` and `simulate` do): each function is read
+from its module's source (`check_action`), never run; such a flow's action states fail to the
 fallback until real (or fake) functions are put in `CompiledFlow.actions`.
 
-**How an action runs.** It receives a copy of the slots (`dict`) and returns a dict (or None);
-a coroutine function is awaited. Its result is made JSON-safe and stored under the state's name,
-readable in later prompts as `{{ result.key }}`. Any exception — `SystemExit` included — or a
-timeout becomes an `ActionError`, which the engine turns into a route to the fallback state: a
-failing action never ends the call abruptly. A plain function runs in its own daemon thread, so
-no action waits for another's pool slot; a call that outlives its timeout keeps its thread until
-it returns, and at most `MAX_RUNNING_PER_ACTION` calls of one function may be running at once —
-past that, new calls fail at once rather than pile up threads.
+**How an action runs** (the whole contract: `action_contract`). It receives a copy of the
+slots (`dict`) as its one positional argument and returns a mapping (or None; anything else
+fails the action); a coroutine function is awaited. Its result is made JSON-safe and merged
+into the conversation's results, readable in later prompts as `{{ result.key }}`. Any
+exception — `SystemExit` included — or a timeout becomes an `ActionError`, which the engine
+turns into a route to the fallback state: a failing action never ends the call abruptly. A
+plain function runs in its own daemon thread, so no action waits for another's pool slot; a
+call that outlives its timeout keeps its thread (and runs to its end: a thread cannot be
+stopped) until it returns, and at most `MAX_RUNNING_PER_ACTION` calls of one function may be
+running at once — past that, new calls fail at once rather than pile up threads.
 """
 
 from __future__ import annotations
@@ -39,11 +42,18 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flowagent.action_contract import (
+    ActionCheck,
+    check_function,
+    check_source,
+    module_source,
+    unspeakable,
+)
 from flowagent.errors import ActionError
 
 ActionFn = Callable[[dict[str, Any]], Any]
@@ -102,6 +112,29 @@ def resolve_action(ref: str, flow_dir: Path | None, policy: ActionPolicy | None 
     if fn is None or not callable(fn):
         raise LookupError(f"module {module_name!r} has no function {func_name!r}")
     return fn  # type: ignore[no-any-return]
+
+
+def check_action(
+    ref: str, fn: ActionFn, flow_dir: Path | None, policy: ActionPolicy | None = None
+) -> ActionCheck:
+    """The calling contract of the action `ref` (resolved to `fn`) checked as far as `policy`
+    allows: on the function itself when actions are imported, else on its module's source,
+    read without running anything (see `action_contract`). Raises LookupError when the
+    function is missing or cannot take the slots; an action that could not be checked comes
+    back with `verified=False` and a note saying why."""
+    policy = policy or ActionPolicy()
+    if policy.import_actions:
+        return check_function(ref, fn)
+    module_name = ref.partition(":")[0]
+    source = _own_module_file(module_name, flow_dir) or module_source(module_name)
+    if source is None:
+        return ActionCheck(
+            False,
+            None,
+            f"{ref}: could not check that it exists without importing {module_name!r}"
+            " (no source file found on this Python path)",
+        )
+    return check_source(ref, source)
 
 
 def _own_module_file(module_name: str, flow_dir: Path | None) -> Path | None:
@@ -211,7 +244,7 @@ def run_action(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) ->
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
     except _Raised as raised:
         raise _failure(ref, raised.error) from raised.error
-    return _normalise(result)
+    return _normalise(ref, result)
 
 
 async def _await_with_timeout(fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any:
@@ -232,7 +265,7 @@ async def run_action_async(
             raise ActionError(ref, f"timed out after {timeout:g}s") from None
         except _Raised as raised:
             raise _failure(ref, raised.error) from raised.error
-        return _normalise(result)
+        return _normalise(ref, result)
     try:
         # `asyncio.timeout` awaits the coroutine inline (no extra task): an action that
         # finishes without blocking costs no trip through a busy event loop.
@@ -247,19 +280,31 @@ async def run_action_async(
         raise _failure(ref, err) from err
     except (Exception, SystemExit) as err:
         raise _failure(ref, err) from err
-    return _normalise(result)
+    return _normalise(ref, result)
 
 
 # --- results -----------------------------------------------------------------------------
 
 
-def _normalise(result: Any) -> dict[str, Any]:
-    """An action's result as JSON-safe data: what goes into the context must always save."""
+def _normalise(ref: str, result: Any) -> dict[str, Any]:
+    """An action's result as JSON-safe data: what goes into the context must always save.
+    Raises ActionError for a result outside the contract: not a mapping (or None), or holding
+    a value whose text would be Python's default repr."""
     if result is None:
         return {}
-    if isinstance(result, dict):
-        return {_clean_text(str(k)): json_safe(v) for k, v in result.items()}
-    return {"value": json_safe(result)}
+    if not isinstance(result, Mapping):
+        raise ActionError(
+            ref, f"it returned {type(result).__name__} {_preview(result)}, not a dict (or None)"
+        )
+    bad = unspeakable(result)
+    if bad is not None:
+        raise ActionError(ref, f"its result {bad} has no text to speak or store")
+    return {_clean_text(str(k)): json_safe(v) for k, v in result.items()}
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:

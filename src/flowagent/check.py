@@ -2,11 +2,13 @@
 proof — before a caller hears it.
 
 Findings (each with file:line): load errors (the compiler's: unknown states, placeholders,
-keys…); unreachable states; states from which no end state can be reached (traps); loops of
-states that never wait for the caller; slots collected but never used, or used but never
-collected; choice synonyms shared by two choices; listening states without a retry or
-silence limit. The termination proof (`termination.py`) states the most caller turns any
-conversation can take, and names the cycles that only `limits.max_turns` bounds.
+keys, action functions missing or unable to take the slots…); actions that could not be
+checked without importing them; unreachable states; states from which no end state can be
+reached (traps); loops of states that never wait for the caller; slots collected but never
+used, or used but never collected; choice synonyms shared by two choices; listening states
+without a retry or silence limit. The termination proof (`termination.py`) states the most
+caller turns any conversation can take, and names the cycles that only `limits.max_turns`
+bounds.
 """
 
 from __future__ import annotations
@@ -106,6 +108,14 @@ class _Checker:
         )
 
     def run(self) -> None:
+        for state, check in self.flow.action_checks.items():
+            if not check.verified:
+                self.add(
+                    "warning",
+                    "action-unchecked",
+                    ("states", state, "action"),
+                    check.note or "could not be checked",
+                )
         self.reachability()
         self.slot_usage()
         self.shared_synonyms()

@@ -16,8 +16,8 @@
 `test` and `simulate` never call the flow's real actions unless given `--live-actions`.
 
 Exit codes: 0 success, 1 the flow (or an input file) is broken or a test failed, 2 wrong
-usage, 3 an optional extra is not installed, 4 `run`'s input ended before the conversation
-did, 130 interrupted.
+usage (an output file that cannot be written too), 3 an optional extra is not installed,
+4 `run`'s input ended before the conversation did, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -54,6 +55,16 @@ def _iso(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
         ) from None
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {value!r}")
+    return number
 
 
 def _allow_flag(parser: argparse.ArgumentParser) -> None:
@@ -167,9 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
         "test",
         help="run conversation test files (*.flowtest.yaml)",
         description="Run conversation tests: files, or directories searched for *.flowtest.yaml "
-        "(default: the current directory, skipping hidden directories and virtualenvs, as "
-        "pytest does). Actions run as the files' declared fakes or generated stand-ins. "
-        "Exit 1 if any case fails or a file is broken, 2 if no test file is found.",
+        "and *.flowtest.yml (default: the current directory, skipping hidden directories and "
+        "virtualenvs, as pytest does; files named almost so are listed as skipped). Actions "
+        "run as the files' declared fakes or generated stand-ins. Exit 1 if any case fails or "
+        "a file is broken, 2 if no test file is found.",
     )
     test.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     test.add_argument("--coverage", action="store_true", help="report what the tests exercised")
@@ -194,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         "or an unended conversation.",
     )
     simulate.add_argument("flow")
-    simulate.add_argument("-n", "--conversations", type=int, default=1000)
+    simulate.add_argument("-n", "--conversations", type=_count, default=1000)
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--now", type=_iso, metavar="ISO")
     simulate.add_argument(
@@ -282,18 +294,25 @@ def _graph(args: argparse.Namespace) -> int:
 
     compiled = load_flow(args.flow, import_actions=False).compiled
     text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
-    _write(text, args.output)
-    return EXIT_OK
+    return _write(text, args.output, "the graph")
 
 
 def _test(args: argparse.Namespace) -> int:
-    from flowagent.testing import Coverage, discover, run_test_file
+    from flowagent.testing import Coverage, run_test_file
+    from flowagent.testing.files import find_tests, near_miss
     from flowagent.testing.reports import FileOutcome, junit_xml
 
-    files = discover(args.paths or ["."])
+    found = find_tests(args.paths or ["."])
+    files = found.files
+    skipped = [
+        f"note: skipped {path}: not named *.flowtest.yaml (rename it {near_miss(path.name)})"
+        for path in found.skipped
+    ]
     if not files:
         where = ", ".join(args.paths) if args.paths else "the current directory"
         print(f"flowagent: no *.flowtest.yaml files found under {where}", file=sys.stderr)
+        for line in skipped:
+            print(line, file=sys.stderr)
         return EXIT_USAGE
     coverage = Coverage() if args.coverage else None
     outcomes: list[FileOutcome] = []
@@ -323,13 +342,14 @@ def _test(args: argparse.Namespace) -> int:
     passed = sum(r.passed for r in results)
     failed = len(results) - passed
     errors = sum(o.error is not None for o in outcomes)
-    if args.junit:
-        Path(args.junit).write_text(junit_xml(outcomes), encoding="utf-8")
+    wrote = _write_file(args.junit, junit_xml(outcomes), "JUnit XML") if args.junit else True
     if args.json:
         if coverage is not None:
-            print(json.dumps({"coverage": coverage.summary()}, ensure_ascii=False))
+            print(json.dumps({"coverage": coverage.summary(relative=True)}, ensure_ascii=False))
+        for line in skipped:  # stdout stays one JSON object per line
+            print(line, file=sys.stderr)
     else:
-        for note in _notes(outcomes):
+        for note in [*skipped, *_notes(outcomes)]:
             print(note)
         summary = f"{passed} passed, {failed} failed"
         if errors:
@@ -337,14 +357,23 @@ def _test(args: argparse.Namespace) -> int:
         print(summary)
         if coverage is not None:
             print(coverage.format())
+    if not wrote:
+        return EXIT_USAGE
     return EXIT_FLOW if failed or errors else EXIT_OK
 
 
 def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
-    """What a passing run may hide: cases that check nothing, and actions that ran as
-    generated stand-ins (one line per test file)."""
+    """What a passing run may hide: the test files' warnings (a fake that returns no key the
+    flow reads, an action that could not be checked), actions that timed out but would not
+    have stopped, cases that check nothing, and actions that ran as generated stand-ins (one
+    line per test file)."""
     notes = []
     for outcome in outcomes:
+        first = outcome.results[0] if outcome.results else None
+        notes += first.warnings if first else []
+        notes += [
+            f"note: {outcome.file} :: {r.name}: {note}" for r in outcome.results for note in r.notes
+        ]
         notes += [
             f"note: {outcome.file} :: {r.name} checks nothing (no 'expect' in any turn)"
             for r in outcome.results
@@ -366,8 +395,12 @@ def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
 def _simulate(args: argparse.Namespace) -> int:
     from flowagent.simulate import simulate
 
+    flow = load_flow(args.flow, import_actions=args.live_actions)
+    for state, check in flow.compiled.action_checks.items():
+        if not check.verified:  # its stand-in succeeds; the real one may not even exist
+            print(f"note: action {state}: {check.note}")
     report = simulate(
-        load_flow(args.flow, import_actions=args.live_actions),
+        flow,
         args.conversations,
         args.seed,
         args.now,
@@ -375,21 +408,45 @@ def _simulate(args: argparse.Namespace) -> int:
         live_actions=args.live_actions,
     )
     print(report.format())
+    if report.save_error:
+        print(f"flowagent: {report.save_error}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_FLOW if report.crashes or report.unended else EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
     from flowagent.jsonschema import flow_schema_json, flowtest_schema_json
 
-    _write(flowtest_schema_json() if args.tests else flow_schema_json(), args.output)
+    return _write(
+        flowtest_schema_json() if args.tests else flow_schema_json(), args.output, "the schema"
+    )
+
+
+def _write(text: str, output: str | None, what: str) -> int:
+    """`text` to the file `output` (or stdout): EXIT_OK, or EXIT_USAGE after one line saying
+    why the file cannot be written."""
+    if output:
+        return EXIT_OK if _write_file(output, text, what) else EXIT_USAGE
+    sys.stdout.write(text)
     return EXIT_OK
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+def _write_file(path: str, text: str, what: str) -> bool:
+    """Write `text` to `path`; on failure print one line (which file, why) and return False —
+    the command goes on to print its summary."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as err:
+        print(f"flowagent: cannot write {what} to {path}: {_why(err)}", file=sys.stderr)
+        return False
+    return True
+
+
+def _why(err: OSError) -> str:
+    reason = err.strerror or str(err)
+    if isinstance(err, FileNotFoundError):
+        reason += " (the directory must exist)"
+    return reason
 
 
 _TOOLS = {"check": _check, "graph": _graph, "test": _test, "simulate": _simulate, "schema": _schema}
@@ -437,11 +494,31 @@ def _open_checked_store(url: str, conversation_id: str | None) -> ConversationSt
 
 
 def _run(args: argparse.Namespace) -> int:
+    # The library's warnings and errors (a failed action and why, a store outage) on stderr,
+    # one line each: a scripted run is where an author looks for them.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("flowagent: %(levelname)s: %(message)s"))
+    logger = logging.getLogger("flowagent")
+    logger.addHandler(handler)
+    try:
+        return _run_logged(args)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _run_logged(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow)
     if args.store and not args.conversation_id:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
     store = _open_checked_store(args.store, args.conversation_id) if args.store else None
-    sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
+    try:
+        sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
+    except OSError as err:
+        if store is not None:
+            store.close()
+        print(f"flowagent: cannot write the event log to {args.log}: {_why(err)}", file=sys.stderr)
+        return EXIT_USAGE
     source = _open_input(args.input)
     try:
         return run_script(

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from flowagent.actions import ActionFn, ActionPolicy, resolve_action
+from flowagent.action_contract import ActionCheck, never_returned, results_read
+from flowagent.actions import ActionFn, ActionPolicy, check_action, resolve_action
 from flowagent.answers import AnswerBook
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
@@ -30,6 +31,7 @@ from flowagent.machine import Edge, FlowMachine, Guard
 from flowagent.nonspeech import Markers
 from flowagent.render import Template, compile_template, guess_type
 from flowagent.schema import ChoiceSpec, CommandSpec, ConditionSpec, FlowSpec, StateSpec
+from flowagent.slot_checks import message_key_problem, rule_type_problem, value_problem
 from flowagent.slots import opening_hours
 from flowagent.slots.base import Extractor, OpeningHours, SlotValue
 from flowagent.slots.registry import get_extractor
@@ -122,6 +124,10 @@ class CompiledFlow:
     action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
     answers: AnswerBook = field(default_factory=lambda: AnswerBook({}))
     markers: Markers = field(default_factory=Markers)
+    # state → what loading learned of its function (checked? async?), see action_contract
+    action_checks: dict[str, ActionCheck] = field(default_factory=dict)
+    # action state → {result key: the state that reads it} on the path after a success
+    result_reads: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def slot_labels(self) -> str:
         names = [n.replace("_", " ") for n in self.collectable_slots]
@@ -247,6 +253,9 @@ def compile_flow(
                 (*loc, "rules", i, "message"), r.message or rule_info.message, rule_info.provides
             )
             params = _rule_params(rule_info, r.rule, r.params, (*loc, "rules", i), problems)
+            never = rule_type_problem(name, s.types, r.rule, rule_info.types)
+            if never is not None:
+                problems.add((*loc, "rules", i, "rule"), never.message, never.hint)
             if params is not None:
                 rules.append(CompiledRule(r.rule, rule_info, params, message))
         choices: dict[str, list[str]] = {}
@@ -258,6 +267,16 @@ def compile_flow(
             else:
                 choices[key] = list(value)
                 labels[key] = key.replace("_", " ")
+        for key in s.messages:
+            unsaid = message_key_problem(name, s.types, key)
+            if unsaid is not None:
+                problems.add((*loc, "messages", key), unsaid.message, unsaid.hint)
+        for i, r in enumerate(s.rules):
+            if r.rule == "one_of" and isinstance(r.params.get("values"), list):
+                for j, v in enumerate(r.params["values"]):
+                    never = value_problem(name, s.types, v, choices, labels)
+                    if never is not None:
+                        problems.add((*loc, "rules", i, "values", j), never.message, never.hint)
         options = dict(s.options)
         if choices:
             options["choices"] = choices
@@ -286,6 +305,7 @@ def compile_flow(
     states: dict[str, StateInfo] = {}
     collectable: list[str] = []
     actions: dict[str, ActionFn] = {}
+    action_checks: dict[str, ActionCheck] = {}
     for name, st in spec.states.items():
         loc = ("states", name)
         behaviour = behaviour_for(name, st)
@@ -316,6 +336,7 @@ def compile_flow(
                 ):
                     if slot not in slot_names:
                         problems.add((*loc, "transitions", i, "when"), f"unknown slot {slot!r}")
+                _never_holds(t.when, slots, (*loc, "transitions", i, "when"), problems)
         for i, slot in enumerate(st.slots):
             if slot not in slot_names:
                 hint = _closest(slot, slot_names)
@@ -329,6 +350,7 @@ def compile_flow(
         if st.action:
             try:
                 actions[name] = resolve_action(st.action, directory, policy)
+                action_checks[name] = check_action(st.action, actions[name], directory, policy)
             except LookupError as err:
                 problems.add((*loc, "action"), str(err))
 
@@ -351,7 +373,26 @@ def compile_flow(
     if problems.items:
         raise FlowCheckError(problems.items)
 
-    machine = FlowMachine(list(spec.states), _edges(spec, states, fallback), spec.start)
+    edges = _edges(spec, states, fallback)
+    reads = results_read(spec, edges)
+    refs = {n: st.action for n, st in spec.states.items() if st.action}
+    for state, key, reader, returned in never_returned(reads, action_checks, refs):
+        hint = _closest(key, set(returned))
+        shown = ", ".join(repr(k) for k in sorted(returned)) or "nothing"
+        texts = [
+            k
+            for k in ("say", "prompt", "help")
+            if f"result.{key}" in (getattr(spec.states[reader], k) or "")
+        ]
+        problems.add(
+            ("states", reader, *texts[:1]),
+            f"{{{{ result.{key} }}}} is read after {state}, but no action of the flow returns"
+            f" {key!r} ({refs[state]} returns {shown}): every successful call would fail",
+            f"did you mean {{{{ result.{hint} }}}}?" if hint else None,
+        )
+    if problems.items:
+        raise FlowCheckError(problems.items)
+    machine = FlowMachine(list(spec.states), edges, spec.start)
     return CompiledFlow(
         spec=spec,
         file=file,
@@ -378,6 +419,8 @@ def compile_flow(
         action_refs={n: st.action for n, st in spec.states.items() if st.action},
         answers=AnswerBook(spec.answers),
         markers=Markers.from_spec(spec.input.markers, spec.input.default_markers),
+        action_checks=action_checks,
+        result_reads=reads,
     )
 
 
@@ -410,6 +453,25 @@ def _rule_params(
                 )
             problems.add((*loc, *where), message, hint)
         return None
+
+
+def _never_holds(
+    when: ConditionSpec, slots: dict[str, SlotInfo], loc: Loc, problems: _Problems
+) -> None:
+    """Report each `equals` / `one_of` value no slot of its type can hold: the condition
+    could never be true (a choice's label instead of its key, a misspelled key)."""
+    tests: list[tuple[Loc, str, Any]] = [
+        ((*loc, "equals", slot), slot, v) for slot, v in (when.equals or {}).items()
+    ]
+    for slot, values in (when.one_of or {}).items():
+        tests += [((*loc, "one_of", slot, j), slot, v) for j, v in enumerate(values)]
+    for where, slot, value in tests:
+        info = slots.get(slot)
+        if info is None:
+            continue  # reported as an unknown slot
+        never = value_problem(slot, info.types, value, info.options.get("choices"), info.labels)
+        if never is not None:
+            problems.add(where, never.message + ": the condition can never hold", never.hint)
 
 
 def _with_command_states(spec: FlowSpec) -> FlowSpec:

@@ -7,6 +7,13 @@ and takes no real time: a fake whose `takes` is at least the state's timeout fai
 that timeout would (`ActionError` "timed out after 5s"), so the timeout path is tested without
 waiting. Every call is recorded in `calls` (a copy of the slots it was given).
 
+A timeout is what the caller hears; what the real function does then depends on its kind. An
+`async def` action is cancelled. A plain function cannot be: it runs on in its thread and
+finishes — its booking made — after the caller was told it failed. A fake for a plain function
+(`sync=True`; `testing.fake_actions` sets it from the flow's action) behaves the same: a call
+past the timeout is recorded in `outlived` too, the calls whose side effects would still
+happen.
+
 The conversation test files' `actions:` key builds these (see docs/testing.md); the engine
 treats a fake exactly like the real action's outcome: a result is stored for `{{ result.key }}`
 and `when: {result: …}`, an error routes to the state's `on_error` (default: the fallback).
@@ -32,13 +39,17 @@ class FakeAction:
     - `raises`: an exception (or a message, raised as `RuntimeError`): the action fails.
     - `takes`: seconds the action would take (default 0). At or over the state's timeout it
       fails as a timeout; under it, it returns at once. No real time passes.
+    - `sync`: the real action is a plain function (True), `async def` (False) or unknown.
     - `calls`: the slots of every call so far, oldest first.
+    - `outlived`: the calls that timed out but, `sync`, would have run on to their end.
     """
 
     returns: Mapping[str, Any] | None = None
     raises: BaseException | str | None = None
     takes: float = 0.0
+    sync: bool | None = None
     calls: list[dict[str, Any]] = field(default_factory=list)
+    outlived: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.takes < 0:
@@ -51,6 +62,8 @@ class FakeAction:
         ActionError with the same reason text the real action's failure would give."""
         self.calls.append(dict(slots))
         if self.takes >= timeout:
+            if self.sync:  # a thread cannot be stopped: the real call would finish anyway
+                self.outlived.append(dict(slots))
             raise ActionError(ref, f"timed out after {timeout:g}s")
         if self.raises is not None:
             err = self.raises if isinstance(self.raises, BaseException) else None

@@ -22,6 +22,7 @@ from flowagent.fakes import ActionOverride, bind_overrides
 from flowagent.loader import Loc, LocatedDocument, format_loc, parse_yaml, read_yaml_file
 from flowagent.observe import EventSink, FlowEvent, store_event
 from flowagent.schema import FlowSpec
+from flowagent.slot_checks import yaml_kind
 from flowagent.store.base import ConversationStore
 from flowagent.store.writer import StoreResult, load_bounded, load_bounded_async
 
@@ -259,6 +260,18 @@ def _validate(doc: LocatedDocument) -> FlowSpec:
                 )
             ]
         )
+    if "cases" in doc.data and "states" not in doc.data:
+        raise FlowDefinitionError(
+            [
+                Problem(
+                    "this looks like a conversation test file, not a flow"
+                    " (a flow has 'start:' and 'states:')",
+                    file=doc.file,
+                    line=1,
+                    hint="run it with `flowagent test`",
+                )
+            ]
+        )
     try:
         return FlowSpec.model_validate(doc.data)
     except ValidationError as err:
@@ -266,11 +279,15 @@ def _validate(doc: LocatedDocument) -> FlowSpec:
 
 
 def validation_problems(
-    doc: LocatedDocument, err: ValidationError, known_keys: Sequence[str]
+    doc: LocatedDocument,
+    err: ValidationError,
+    known_keys: Sequence[str] | Mapping[str, Sequence[str]],
 ) -> list[Problem]:
-    """Pydantic's errors as located problems: file, line, column, field path and a hint
-    (the closest of `known_keys` for an unknown key; "quote it" for a YAML number, boolean or
-    date where text belongs)."""
+    """Pydantic's errors as located problems in the author's words: file, line, column, field
+    path and a hint — for an unknown key the closest known one, or where it belongs when it is
+    a key of another part ("'expect' belongs in a turn"), given `known_keys` as a mapping of key
+    to the places that take it; "quote it" for a YAML number, boolean or date where text
+    belongs."""
     return [_problem(doc, e, known_keys) for e in err.errors()]
 
 
@@ -297,10 +314,53 @@ def _document_loc(data: Any, raw: tuple[Any, ...]) -> Loc:
     return tuple(out)
 
 
-def _problem(doc: LocatedDocument, e: Any, known_keys: Sequence[str]) -> Problem:
+#: pydantic's wording (which names internal classes) → the author's.
+_EXPECTED = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping (key: value)",
+    "model_type": "expected a mapping (key: value)",
+    "model_attributes_type": "expected a mapping (key: value)",
+    "datetime_type": "expected a date-time like 2026-11-23T10:00",
+    "datetime_parsing": "expected a date-time like 2026-11-23T10:00",
+    "datetime_from_date_parsing": "expected a date-time like 2026-11-23T10:00",
+}
+
+
+def _reworded(kind: str, msg: str, ctx: Mapping[str, Any]) -> str:
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"needs at least {n} item{'s' if n != 1 else ''}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limit = next(iter(ctx.values()), "")
+        return {
+            "greater_than_equal": f"must be {limit} or more",
+            "less_than_equal": f"must be {limit} or less",
+            "greater_than": f"must be more than {limit}",
+            "less_than": f"must be less than {limit}",
+        }[kind]
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected', msg)}"
+    return msg
+
+
+def _problem(
+    doc: LocatedDocument, e: Any, known_keys: Sequence[str] | Mapping[str, Sequence[str]]
+) -> Problem:
     loc = _document_loc(doc.data, tuple(e["loc"]))
     kind = e["type"]
-    msg = str(e["msg"]).removeprefix("Value error, ")
+    msg = _reworded(kind, str(e["msg"]).removeprefix("Value error, "), e.get("ctx") or {})
     hint = None
     if kind == "missing":
         key = str(loc[-1]) if loc else ""
@@ -315,37 +375,69 @@ def _problem(doc: LocatedDocument, e: Any, known_keys: Sequence[str]) -> Problem
         )
     if kind == "extra_forbidden":
         unknown = loc[-1] if loc else ""
-        close = difflib.get_close_matches(str(unknown), known_keys, n=1, cutoff=0.6)
         msg = f"unknown key {unknown!r}"
-        hint = f"did you mean {close[0]!r}?" if close else None
+        places = known_keys.get(str(unknown)) if isinstance(known_keys, Mapping) else None
+        if places:
+            msg = f"{unknown!r} is not a key here"
+            hint = f"{unknown!r} belongs in {' or '.join(places)}"
+        else:
+            close = difflib.get_close_matches(str(unknown), list(known_keys), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else None
     elif kind == "literal_error":
         msg = f"{msg} (got {e.get('input')!r})"
-    elif kind.endswith("_type"):
+    elif kind in _EXPECTED or kind.endswith("_type"):
         got = e.get("input")
-        msg = f"{msg} (got {type(got).__name__} {got!r})"
+        msg = f"{msg} (got {_shown(got)})"
         if kind == "string_type" and isinstance(got, int | float | bool | date):
             hint = _quote_hint(got)
     return doc.problem(loc, msg, hint)
 
 
+def _shown(value: Any) -> str:
+    """A YAML value as its author wrote it: nothing, true, a number 2.5, text 'Rex'…"""
+    if value is None:
+        return "nothing: the key has no value"
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "…"
+    return f"{yaml_kind(value)} {text}"
+
+
 def _quote_hint(value: int | float | bool | date) -> str:
     """YAML read a bare scalar as a number, boolean or date where text belongs."""
-    return (
-        f"YAML reads this unquoted value as {type(value).__name__} {value!r}; "
-        "put it in quotes to keep it as text"
-    )
+    return f"YAML reads this unquoted value as {_shown(value)}; put it in quotes to keep it as text"
 
 
-def _collect_keys() -> list[str]:
-    keys: set[str] = set()
+#: Where each model's keys belong, for "'slots' belongs in a state" hints.
+_PLACES = {
+    "FlowSpec": "the top level",
+    "HoursSpec": "hours",
+    "RuleSpec": "a slot's rule",
+    "ChoiceSpec": "a choice",
+    "SlotSpec": "a slot",
+    "VoiceSpec": "a state's voice",
+    "ConditionSpec": "a transition's when",
+    "TransitionSpec": "a transition",
+    "StateSpec": "a state",
+    "LimitsSpec": "limits",
+    "AnswerSpec": "an answer",
+    "InputSpec": "input",
+    "CommandSpec": "a command",
+    "MessagesSpec": "messages",
+}
+
+
+def _collect_keys() -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = {}
     for obj in vars(schema).values():
         if (
             isinstance(obj, type)
             and issubclass(obj, BaseModel)
             and obj.__module__ == schema.__name__
         ):
-            keys.update(obj.model_fields)
-    return sorted(keys)
+            for key in obj.model_fields:
+                keys.setdefault(key, []).append(_PLACES.get(obj.__name__, obj.__name__))
+    return dict(sorted(keys.items()))
 
 
 _ALL_KEYS = _collect_keys()

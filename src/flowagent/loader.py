@@ -255,11 +255,13 @@ def _preview(node: yaml.Node) -> str:
     return repr(text if len(text) <= 24 else text[:20] + "…")
 
 
-def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
-    """Parse one YAML document into plain Python values with a line map.
+def parse_yaml(text: str, file: str = "<flow>", what: str = "flow file") -> LocatedDocument:
+    """Parse one YAML document into plain Python values with a line map. `what` names the
+    kind of file in messages ("the test file is empty").
 
-    Raises FlowDefinitionError with the file and line of a syntax error, a duplicate key or a
-    crossed limit (size, nesting, alias expansion, an unreadable value).
+    Raises FlowDefinitionError with the file and line of a syntax error (a tab in the
+    indentation named as such), a duplicate key or a crossed limit (size, nesting, alias
+    expansion, an unreadable value).
     """
     if len(text) > MAX_FLOW_BYTES:
         raise FlowDefinitionError([_too_large(len(text), file)])
@@ -280,6 +282,19 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
         raise FlowDefinitionError([_limit_problem(err, file)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        tab = _indenting_tab(text, mark.line if mark else None)
+        if tab is not None:
+            raise FlowDefinitionError(
+                [
+                    Problem(
+                        f"tab character at {tab[0]}:{tab[1]}; YAML indents with spaces",
+                        file=file,
+                        line=tab[0],
+                        column=tab[1],
+                        hint="replace the tab with spaces",
+                    )
+                ]
+            ) from None
         raise FlowDefinitionError(
             [
                 Problem(
@@ -297,7 +312,7 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
     finally:
         loader.dispose()
     if node is None:
-        raise FlowDefinitionError([Problem("the flow file is empty", file=file, line=1)])
+        raise FlowDefinitionError([Problem(f"the {what} is empty", file=file, line=1)])
     builder = _Builder(loader, file)
     try:
         _check_expansion(node)
@@ -321,6 +336,17 @@ def parse_yaml(text: str, file: str = "<flow>") -> LocatedDocument:
     return LocatedDocument(data, builder.lines, file)
 
 
+def _indenting_tab(text: str, error_line: int | None) -> tuple[int, int] | None:
+    """(line, column), 1-based, of the first tab in the indentation of a line up to the one
+    after `error_line` (0-based) — what YAML reports as a bare syntax error there."""
+    last = None if error_line is None else error_line + 2
+    for number, line in enumerate(text.splitlines()[:last], start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return number, indent.index("\t") + 1
+    return None
+
+
 def _limit_problem(err: _LimitError, file: str) -> Problem:
     mark = err.problem_mark
     return Problem(
@@ -340,8 +366,9 @@ def _too_large(size: int, file: str) -> Problem:
     )
 
 
-def read_yaml_file(path: str | Path) -> LocatedDocument:
-    """Read and parse a flow file; a missing or unreadable file is a FlowDefinitionError."""
+def read_yaml_file(path: str | Path, what: str = "flow file") -> LocatedDocument:
+    """Read and parse a flow file (or another kind of file: `what`, for messages); a missing
+    or unreadable file is a FlowDefinitionError."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -352,4 +379,4 @@ def read_yaml_file(path: str | Path) -> LocatedDocument:
         raise FlowDefinitionError([Problem("no such file", file=str(p))]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise FlowDefinitionError([Problem(f"cannot read the file: {err}", file=str(p))]) from None
-    return parse_yaml(text, str(p))
+    return parse_yaml(text, str(p), what)

@@ -18,7 +18,7 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 StateKind = Literal["say", "collect", "confirm", "retry", "action", "end"]
 JsonScalar = str | int | float | bool
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")  # "9:00" is read as "09:00"
 _STATE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # `package.module:function`: dotted identifiers (no relative `.x`, no `..`), and a function
@@ -52,8 +52,8 @@ class HoursSpec(_Model):
     @classmethod
     def _hhmm(cls, v: str) -> str:
         if not _HHMM.match(v):
-            raise ValueError("expected a 24-hour time like '09:00'")
-        return v
+            raise ValueError("expected a 24-hour time like '09:00' or '9:00'")
+        return v.zfill(5)
 
     @model_validator(mode="after")
     def _ordered(self) -> HoursSpec:

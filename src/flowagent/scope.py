@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from flowagent import pieces
+from flowagent.action_contract import missing_result
 from flowagent.actions import run_action, run_action_async
 from flowagent.errors import ActionError
 from flowagent.fakes import FakeAction
@@ -334,6 +335,11 @@ class TurnScope:
                 result = run_action(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
+        missing = missing_result(
+            ref, self.flow.result_reads.get(state, {}), self.ctx.results, result
+        )
+        if missing is not None:  # a reply would speak a hole: the action broke its contract
+            return self._action_failed(state, missing)
         self.ctx.results.update(result)
         self.marks.append(f"action:{state}")
         return True
@@ -349,13 +355,21 @@ class TurnScope:
                 result = await run_action_async(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
+        missing = missing_result(
+            ref, self.flow.result_reads.get(state, {}), self.ctx.results, result
+        )
+        if missing is not None:
+            return self._action_failed(state, missing)
         self.ctx.results.update(result)
         self.marks.append(f"action:{state}")
         return True
 
     def _action_failed(self, state: str, err: ActionError) -> bool:
         log.error(
-            "action failed", extra={"action": err.action, "reason": err.reason, "state": state}
+            "action %r failed: %s",
+            err.action,
+            err.reason,
+            extra={"action": err.action, "reason": err.reason, "state": state},
         )
         self.event = "action_error"
         self.marks.append(f"action_error:{state}")

@@ -150,6 +150,7 @@ class SimulationReport:
     coverage: Coverage = field(default_factory=Coverage)
     live_actions: bool = False
     actions: Counter[str] = field(default_factory=Counter)  # returned / raised / timed out
+    save_error: str | None = None  # why `save_dir` could not be written (saving then stopped)
 
     def format(self) -> str:
         avg = sum(self.turns) / len(self.turns) if self.turns else 0
@@ -414,7 +415,13 @@ def simulate(
         if save_dir is not None and _seen(report.coverage, key) > before:
             if live_actions:
                 plan = _observed(flow, marks, dict(conv.context.results))
-            report.saved.append(str(_save(flow, save_dir, f"sim-{seed}-{i}", lines, now, plan)))
+            try:
+                saved = _save(flow, save_dir, f"sim-{seed}-{i}", lines, now, plan)
+            except OSError as err:  # the run goes on; the report says the runs were not saved
+                report.save_error = f"cannot write runs to {save_dir}: {err.strerror or err}"
+                save_dir = None
+            else:
+                report.saved.append(str(saved))
     return report
 
 

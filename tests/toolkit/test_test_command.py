@@ -195,7 +195,10 @@ def test_a_case_that_checks_nothing_is_named(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     smoke = project / "restaurant" / "tests" / "smoke.flowtest.yaml"
-    smoke.write_text("flow: ../restaurant.yaml\ncases:\n  - name: smoke\n    turns: [{say: hi}]\n")
+    smoke.write_text(
+        "flow: ../restaurant.yaml\nnow: 2026-11-23T10:00\n"
+        "cases:\n  - name: smoke\n    turns: [{say: hi}]\n"
+    )
     assert main(["test", str(smoke)]) == EXIT_OK
     assert capsys.readouterr().out == (
         f"note: {smoke} :: smoke checks nothing (no 'expect' in any turn)\n1 passed, 0 failed\n"

@@ -37,7 +37,7 @@ _WEEKDAY_NAMES = {
     "sun": "sun",
     "sunday": "sun",
 }
-_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_HHMM = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")  # "9:00" is read as "09:00"
 
 
 class RuleParams(BaseModel):
@@ -82,8 +82,10 @@ class OpenHoursParams(RuleParams):
         if isinstance(v, int) and not isinstance(v, bool):
             # YAML 1.1 reads an unquoted 17:00 as the base-60 number 1020.
             raise ValueError('a time must be quoted: write "17:00", not 17:00')
-        if isinstance(v, str) and not _HHMM.fullmatch(v):
-            raise ValueError(f"expected a 24-hour time like '09:00', got {v!r}")
+        if isinstance(v, str):
+            if not _HHMM.fullmatch(v):
+                raise ValueError(f"expected a 24-hour time like '09:00' or '9:00', got {v!r}")
+            return v.zfill(5)
         return v
 
     @model_validator(mode="after")

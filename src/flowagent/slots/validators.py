@@ -48,6 +48,7 @@ class ValidatorInfo:
     message: str
     provides: frozenset[str]  # template variables its failure offers
     params: type[BaseModel] | None = None  # its parameters; None: any are accepted
+    types: frozenset[str] | None = None  # slot types it applies to; None: any
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The parameters as the rule will see them. Raises pydantic's ValidationError."""
@@ -66,15 +67,18 @@ def validator(
     provides: tuple[str, ...] = (),
     params: type[BaseModel] | None = None,
     replace: bool = False,
+    types: tuple[str, ...] | None = None,
 ) -> Callable[[Validator], Validator]:
     """Register a validation rule under `name` with its default failure `message`. `params`
     is a pydantic model of its YAML parameters (subclass `rule_params.RuleParams`), checked
-    when a flow loads; without one, any parameters are accepted as written."""
+    when a flow loads; without one, any parameters are accepted as written. `types`: the slot
+    types it can judge (a rule on a slot of none of them is a load error); default: any."""
 
     def decorate(fn: Validator) -> Validator:
         if name in _validators and not replace:
             raise ExtensionError(f"validator {name!r} exists; pass replace=True to override it")
-        _validators[name] = ValidatorInfo(fn, message, frozenset(provides), params)
+        applies = frozenset(types) if types is not None else None
+        _validators[name] = ValidatorInfo(fn, message, frozenset(provides), params, applies)
         return fn
 
     return decorate
@@ -132,6 +136,7 @@ def _days_param(check: Check) -> frozenset[int] | None:
     "not_past",
     message="That date has already passed. What other day works for you?",
     params=rp.NoParams,
+    types=("date", "datetime"),
 )
 def _not_past(check: Check) -> dict[str, str] | None:
     day = _as_date(check)
@@ -151,6 +156,7 @@ def _not_past(check: Check) -> dict[str, str] | None:
     message="Sorry, we're closed on {{ weekday }}s. Which other day works for you?",
     provides=("weekday",),
     params=rp.OpenDaysParams,
+    types=("date", "datetime"),
 )
 def _open_days(check: Check) -> dict[str, str] | None:
     day = _as_date(check)
@@ -167,6 +173,7 @@ def _open_days(check: Check) -> dict[str, str] | None:
     message="We're open from {{ open }} to {{ close }}. What time in that window works for you?",
     provides=("open", "close"),
     params=rp.OpenHoursParams,
+    types=("time", "datetime"),
 )
 def _open_hours(check: Check) -> dict[str, str] | None:
     at = _as_time(check)
@@ -189,6 +196,7 @@ def _open_hours(check: Check) -> dict[str, str] | None:
     message="We can only book up to {{ days }} days ahead. What earlier day works for you?",
     provides=("days",),
     params=rp.MaxDaysAheadParams,
+    types=("date", "datetime"),
 )
 def _max_days_ahead(check: Check) -> dict[str, str] | None:
     day = _as_date(check)
@@ -203,6 +211,7 @@ def _max_days_ahead(check: Check) -> dict[str, str] | None:
     message="That should be between {{ min }} and {{ max }}.",
     provides=("min", "max"),
     params=rp.RangeParams,
+    types=("number",),
 )
 def _range(check: Check) -> dict[str, str] | None:
     if isinstance(check.value, bool) or not isinstance(check.value, int | float):

@@ -117,9 +117,12 @@ class Coverage:
             elif kind.startswith("no_input#") and before is not None:
                 seen["no_input"].add(f"{before}#{kind.partition('#')[2]}")
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, relative: bool = False) -> dict[str, Any]:
+        """Per flow (keyed by its path; with `relative`, relative to the working directory
+        when below it, as the text report names it): each part's covered, total, percent
+        and missing."""
         return {
-            key: {
+            (_display(key) if relative else key): {
                 part: {
                     "covered": len(c.total[part] & c.seen[part]),
                     "total": len(c.total[part]),

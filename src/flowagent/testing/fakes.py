@@ -64,10 +64,17 @@ def fake_actions(
     """Overrides for every action of `flow`, by state: those in `declared` (keyed by state
     or `module:function`), and a fresh stand-in for each other one — or, with `live`, the
     real action for each other one. Pass the result as `new_conversation(actions=…)`.
-    Raises ExtensionError for a declared key that is not one of the flow's actions."""
+    A fake whose `sync` is unset learns it from the real function (a plain function runs on
+    past its timeout: see `FakeAction.outlived`). Raises ExtensionError for a declared key
+    that is not one of the flow's actions."""
     bound = bind_overrides(flow.compiled, declared)
     out: dict[str, ActionOverride] = (
         {} if live else {s: stand_in(flow) for s in action_states(flow)}
     )
     out.update(bound)
+    for state, fake in out.items():
+        check = flow.compiled.action_checks.get(state)
+        known = check is not None and check.is_async is not None
+        if isinstance(fake, FakeAction) and fake.sync is None and check is not None and known:
+            fake.sync = not check.is_async  # a plain function outlives its timeout
     return out

@@ -1,7 +1,8 @@
-"""pytest plugin (registered as the `flowagent` entry point): every `*.flowtest.yaml` file
-under the test paths is collected, one pytest item per case. Actions run as the file's fakes
-and generated stand-ins; `pytest --flowagent-live-actions` runs the undeclared ones for real.
-A broken test file is a collection error naming its file, line and field."""
+"""pytest plugin (registered as the `flowagent` entry point): every `*.flowtest.yaml` (or
+`*.flowtest.yml`) file under the test paths is collected, one pytest item per case. Actions
+run as the file's fakes and generated stand-ins; `pytest --flowagent-live-actions` runs the
+undeclared ones for real. A broken test file is a collection error naming its file, line and
+field."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from flowagent.errors import FlowDefinitionError
-from flowagent.testing.files import SUFFIX, TestFile, load_test_file
+from flowagent.testing.files import TestFile, is_test_file, load_test_file
 from flowagent.testing.runner import run_case
 from flowagent.testing.spec import CaseSpec
 
@@ -27,7 +28,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.name.endswith(SUFFIX):
+    if is_test_file(file_path.name):
         return FlowTestFile.from_parent(parent, path=file_path)
     return None
 

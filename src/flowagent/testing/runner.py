@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flowagent.fakes import FakeAction
 from flowagent.testing.coverage import Coverage
 from flowagent.testing.fakes import fake_actions
 from flowagent.testing.files import TestFile, load_test_file
@@ -43,18 +45,21 @@ class CaseResult:
     name: str
     passed: bool
     failures: list[str] = field(default_factory=list)
-    dialogue: list[tuple[str, str]] = field(default_factory=list)  # (caller, agent)
+    # (caller, agent): the greeting's caller is None, a silence's "".
+    dialogue: list[tuple[str | None, str]] = field(default_factory=list)
     turns: int = 0  # caller turns said
     seconds: float = 0.0
     stand_ins: list[str] = field(default_factory=list)  # action states run as stand-ins
     checks: int = 0  # expectations evaluated (0: the case only shows nothing crashed)
+    warnings: list[str] = field(default_factory=list)  # the test file's (see TestFile)
+    notes: list[str] = field(default_factory=list)  # what this run may hide
 
     def report(self) -> str:
         """A readable diff: the dialogue up to the failing turn, then what differed."""
         lines = [f"FAILED {self.file} :: {self.name}"]
         for caller, agent in self.dialogue:
-            if caller:
-                lines.append(f"  caller: {caller if caller != '<silence>' else '(silence)'}")
+            if caller is not None:
+                lines.append(f"  caller: {caller or '(silence)'}")
             lines.append(f"  agent:  {agent}")
         lines += [f"  ✗ {f}" for f in self.failures]
         if self.stand_ins:
@@ -66,7 +71,8 @@ class CaseResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (`flowagent test --json`): file, case, passed, failures, turns,
-        seconds, stand_ins, checks, and the dialogue when the case failed."""
+        seconds, stand_ins, checks, and the dialogue when the case failed (`caller` is null for
+        the greeting and "" for a silence)."""
         out: dict[str, Any] = {
             "file": self.file,
             "case": self.name,
@@ -77,6 +83,10 @@ class CaseResult:
             "stand_ins": self.stand_ins,
             "checks": self.checks,
         }
+        if self.warnings:
+            out["warnings"] = self.warnings
+        if self.notes:
+            out["notes"] = self.notes
         if not self.passed:
             out["dialogue"] = [{"caller": c, "agent": a} for c, a in self.dialogue]
         return out
@@ -94,7 +104,7 @@ def run_test_file(
 
 def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> CaseResult:
     started = time.perf_counter()
-    result = CaseResult(str(tf.path), case.name, True)
+    result = CaseResult(str(tf.path), case.name, True, warnings=[str(w) for w in tf.warnings])
     declared = tf.declared(case)
     actions = fake_actions(tf.flow, declared, live=tf.live_actions)
     stood_in = set(actions) - set(declared)
@@ -104,7 +114,7 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
     greeting = conv.start()
     if coverage is not None:
         coverage.record(tf.flow, greeting)
-    result.dialogue.append(("", greeting.text))
+    result.dialogue.append((None, greeting.text))
     ran: set[str] = set()
     for i, turn_spec in enumerate(case.turns, start=1):
         said = turn_spec.say or ""
@@ -116,7 +126,7 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
             ran |= _actions_run(turn)
             if coverage is not None:
                 coverage.record(tf.flow, turn, before)
-            result.dialogue.append((said or "<silence>", turn.text))
+            result.dialogue.append((said, turn.text))
         result.checks += len(turn_spec.expect.model_fields_set)
         failures = compare(turn, conv.context.counters.to_dict(), turn_spec.expect, tf)
         if failures:
@@ -124,8 +134,22 @@ def run_case(tf: TestFile, case: CaseSpec, coverage: Coverage | None = None) -> 
             result.failures = [f"turn {i}: {f}" for f in failures]
             break
     result.stand_ins = sorted(ran & stood_in)
+    result.notes = _outlived(tf, actions)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _outlived(tf: TestFile, actions: Mapping[str, object]) -> list[str]:
+    """A note for each plain-function action that timed out here: the real one would not
+    have stopped (see `FakeAction.outlived`)."""
+    return [
+        f"{state} timed out, but {tf.action_states.get(state, state)} is a plain function: a"
+        " real call is not stopped at its timeout and finishes in the background, side"
+        " effects included, after the caller hears the failure (make it async def to have it"
+        " cancelled)"
+        for state, fake in actions.items()
+        if isinstance(fake, FakeAction) and fake.outlived
+    ]
 
 
 def _actions_run(turn: Turn) -> set[str]:
@@ -167,6 +191,8 @@ def compare(
     if expect.called is not None:
         ran = _actions_run(turn)
         refs = tf.action_states if tf is not None else {}
+        if not expect.called and ran:
+            out.append(f"called: expected no action to run this turn, ran {sorted(ran)}")
         for name in expect.called:
             if name not in ran and not any(refs.get(s) == name for s in ran):
                 out.append(f"called: expected {name!r} to run this turn, ran {sorted(ran)}")

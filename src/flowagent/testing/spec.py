@@ -2,9 +2,11 @@
 
 As strict as a flow: every model forbids unknown keys, so a misspelled check (`expcet:`,
 `reply_contain:`) or an unsupported key (`xfail:`) is an error with its file and line, never
-a check silently skipped. Meaning — that `state: CONFRIM` names a state of the flow, that an
-`actions:` key is one of its actions — is checked against the loaded flow in `testing.files`.
-`flowagent schema --tests` prints the JSON Schema generated from these models.
+a check silently skipped. A check that can never fail (`reply_contains: ""`, `slots: {}`) is
+an error too. Meaning — that `state: CONFRIM` names a state of the flow, that an `actions:`
+key is one of its actions, that case names are unique — is checked against the loaded flow
+in `testing.files`. `flowagent schema --tests` prints the JSON Schema generated from these
+models.
 """
 
 from __future__ import annotations
@@ -45,16 +47,28 @@ class FakeSpec(_Model):
         return self
 
 
+def _cannot_fail(what: str) -> ValueError:
+    return ValueError(f"{what}: this check can never fail")
+
+
 class CountersSpec(_Model):
     """Conversation counters to check (only those given)."""
 
     no_match: dict[str, int] | None = Field(
-        default=None, description="failed answers per question: {slot: n}"
+        default=None,
+        description="failed answers per question: {slot: n} (or confirmation / change)",
     )
     no_input: int | None = Field(default=None, description="consecutive silences")
     total_no_match: int | None = None
     total_no_input: int | None = None
     confirm_rejections: int | None = None
+
+    @field_validator("no_match")
+    @classmethod
+    def _names_one(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        if v is not None and not v:
+            raise _cannot_fail("names no question; write {slot: n}")
+        return v
 
 
 class ExpectSpec(_Model):
@@ -64,7 +78,7 @@ class ExpectSpec(_Model):
     expecting: str | None = Field(
         default=None, description="the slot asked for next, or 'confirmation' / 'change'"
     )
-    ended: bool | None = None
+    ended: bool | None = Field(default=None, strict=True, description="true or false")
     outcome: str | None = Field(default=None, description="e.g. complete, fallback, handoff")
     event: str | None = Field(
         default=None, description="what the turn was: no_match, no_input, a command name…"
@@ -83,34 +97,72 @@ class ExpectSpec(_Model):
     counters: CountersSpec | None = None
     called: list[str] | None = Field(
         default=None,
-        description="actions (state or module:function) that ran during this turn",
+        description="actions (state or module:function) that ran during this turn; [] checks"
+        " that none ran",
     )
 
     @field_validator("reply_matches")
     @classmethod
     def _regex(cls, v: str | None) -> str | None:
         if v is not None:
+            if v == "":
+                raise _cannot_fail("an empty expression matches every reply")
             try:
                 re.compile(v)
             except re.error as err:
                 raise ValueError(f"not a regular expression: {err}") from None
         return v
 
+    @field_validator("reply_contains")
+    @classmethod
+    def _some_text(cls, v: str | None) -> str | None:
+        if v == "":
+            raise _cannot_fail("every reply contains the empty text")
+        return v
+
+    @field_validator("slots")
+    @classmethod
+    def _some_slot(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        if v is not None and not v:
+            raise _cannot_fail("names no slot (slots_exact: {} checks that none is filled)")
+        return v
+
+    @field_validator("counters")
+    @classmethod
+    def _some_counter(cls, v: CountersSpec | None) -> CountersSpec | None:
+        if v is not None and not v.model_fields_set:
+            raise _cannot_fail("names no counter")
+        return v
+
 
 class TurnSpec(_Model):
     """One caller turn and what must hold after it."""
 
-    say: str | None = Field(
-        description='what the caller says; "" (or null) is silence. Quote numbers and times.'
+    say: str = Field(description='what the caller says; "" is silence. Quote numbers.')
+    times: int = Field(
+        default=1, ge=1, strict=True, description="say it this many times; checks the last"
     )
-    times: int = Field(default=1, ge=1, description="say it this many times; checks the last")
     expect: ExpectSpec = Field(default_factory=ExpectSpec)
+
+    @field_validator("say", mode="before")
+    @classmethod
+    def _said(cls, v: Any) -> Any:
+        if v is None:  # `say:` left empty by mistake is not silence
+            raise ValueError('has no value: write say: "" for a silence')
+        return v
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _checks(cls, v: Any) -> Any:
+        if v is None:
+            raise ValueError("has no value: give it checks ({state: …}) or remove it")
+        return v
 
 
 class CaseSpec(_Model):
     """One conversation, from the greeting."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="unique in the file (ignoring case and spaces)")
     description: str | None = None
     now: datetime | None = Field(default=None, description="reference time for this case")
     actions: dict[str, FakeSpec] = Field(
@@ -134,15 +186,6 @@ class TestFileSpec(_Model):
         description="per action (state or module:function): what it does in every case",
     )
     cases: list[CaseSpec] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> TestFileSpec:
-        seen: set[str] = set()
-        for case in self.cases:
-            if case.name in seen:
-                raise ValueError(f"two cases are named {case.name!r}; each needs its own name")
-            seen.add(case.name)
-        return self
 
 
 def flowtest_schema() -> dict[str, Any]:

@@ -1,0 +1,330 @@
+"""The action calling contract, and where it is checked.
+
+An action is a plain or `async` function named `module:function` in a flow:
+
+    def book(slots: dict[str, Any]) -> dict[str, Any] | None: ...
+    async def book(slots: dict[str, Any]) -> dict[str, Any] | None: ...
+
+- **Arguments**: one positional argument, a copy of the filled slots (`{"date": "2026-11-27",
+  "name": "Maria"}`: normalised JSON values, docs/slots/). A function that cannot be called
+  that way (no parameter, a keyword-only one, two required ones) is a **load error**: checked
+  on the function itself when the flow imports its actions, and read from the module's source
+  (Python's `ast`, nothing runs) when it does not (`flowagent check`, `test`, `simulate`).
+- **Return**: a mapping with text keys — its values readable as `{{ result.key }}` and by
+  `when: {result: …}` — or None (no result). Values are stored as JSON data: a date, a
+  Decimal or a UUID becomes its text. Anything else — a string, a number, a list, or a value
+  whose text is Python's default `<object at 0x…>` — fails the action (`ActionError`: the
+  caller hears `messages.action_error`, the flow takes `on_error`), with a log line.
+- **Results the flow reads**: the `{{ result.key }}` placeholders read on the path that always
+  follows the action (up to the next action or a branch: `results_read`) must be there once
+  it returns (its result merged over earlier actions'). A missing key fails the action the
+  same way — the log names the key and the state that reads it — so no reply is spoken with
+  a hole in it.
+- **Time**: `timeout` (default `limits.action_timeout`). An async action is cancelled at its
+  timeout. A plain function runs in its own thread and *cannot be stopped*: the caller hears
+  the failure at the timeout, but the function runs on to the end, side effects included.
+  Write work that must not happen late (a booking) as `async def`.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.machinery
+import importlib.util
+import inspect
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flowagent.errors import ActionError
+
+if TYPE_CHECKING:
+    from flowagent.machine import Edge
+    from flowagent.schema import FlowSpec
+
+#: The events by which a state moves on when it has done its work (collect, confirm, say,
+#: action): the path after an action that every successful call takes.
+_PROGRESS = ("complete", "yes", "next", "success")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCheck:
+    """What loading learned about one action's function.
+
+    `verified`: it exists and can take the slots (False: it could not be checked — `note` says
+    why). `is_async`: an `async def` (True), a plain function (False), or unknown (None)."""
+
+    verified: bool
+    is_async: bool | None = None
+    note: str | None = None
+    #: The keys every result has when each `return` is a dict literal with text keys (read
+    #: from the source); None when the source does not say.
+    returns: frozenset[str] | None = None
+
+
+# --- arguments ---------------------------------------------------------------------------
+
+
+def check_function(ref: str, fn: Callable[..., Any]) -> ActionCheck:
+    """The contract checked on an imported function. Raises LookupError when it cannot take
+    the slots as its one positional argument."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins and C functions have none to read
+        return ActionCheck(True, inspect.iscoroutinefunction(fn))
+    try:
+        signature.bind({})
+    except TypeError:
+        name = getattr(fn, "__name__", ref.partition(":")[2])
+        raise LookupError(_cannot_take(ref, f"{name}{signature}")) from None
+    return ActionCheck(True, inspect.iscoroutinefunction(fn), returns=_source_returns(fn))
+
+
+def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return returned_keys(node)
+    return None
+
+
+def returned_keys(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str] | None:
+    """The keys of the dict a function returns, when every `return` in its own body is a dict
+    literal with text keys (or returns nothing) and it is no generator; else None."""
+    keys: set[str] = set()
+    found = False
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue  # another function's returns
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            return None
+        if isinstance(node, ast.Return):
+            value = node.value
+            if value is None or (isinstance(value, ast.Constant) and value.value is None):
+                continue
+            if not isinstance(value, ast.Dict) or not all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys
+            ):
+                return None  # a variable, a call, a ** spread: the source does not say
+            keys.update(str(k.value) for k in value.keys if isinstance(k, ast.Constant))
+            found = True
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(keys) if found else None
+
+
+def _cannot_take(ref: str, shown: str) -> str:
+    return (
+        f"action {ref!r}: {shown} cannot be called with the slots; an action takes one"
+        " positional argument, the slots dict: def f(slots)"
+    )
+
+
+def check_source(ref: str, path: Path) -> ActionCheck:
+    """The contract read from the module's source at `path` without running it. Raises
+    LookupError when the module cannot be parsed, has no such name, or defines a function
+    that cannot take the slots."""
+    func = ref.partition(":")[2]
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except SyntaxError as err:
+        raise LookupError(f"{path}:{err.lineno}: the module does not parse: {err.msg}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise LookupError(f"cannot read {path}: {err}") from None
+    binding: ast.AST | None = None
+    dynamic = None
+    for node in _module_level(tree.body):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "__getattr__":
+            dynamic = "it defines a module __getattr__"
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            dynamic = f"it imports * from {node.module}"
+        if func in _names_bound(node):
+            binding = node
+    module = ref.partition(":")[0]
+    if binding is None:
+        if dynamic:
+            return ActionCheck(
+                False, None, f"{ref}: could not check that {func!r} exists: {dynamic}"
+            )
+        raise LookupError(f"module {module!r} ({path}) has no function {func!r}")
+    if isinstance(binding, ast.FunctionDef | ast.AsyncFunctionDef):
+        is_async = isinstance(binding, ast.AsyncFunctionDef)
+        if binding.decorator_list:  # a decorator may change what it takes and returns
+            return ActionCheck(True, is_async)
+        if not _takes_one(binding.args):
+            raise LookupError(_cannot_take(ref, f"{func}({ast.unparse(binding.args)})"))
+        return ActionCheck(True, is_async, returns=returned_keys(binding))
+    return ActionCheck(True, None)  # bound by an import or an assignment: exists, shape unknown
+
+
+def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Statements that run at module level, in order: inside `if`, `try` and `with` too."""
+    out: list[ast.stmt] = []
+    for node in body:
+        out.append(node)
+        if isinstance(node, ast.If | ast.With):
+            out += _module_level(node.body)
+            if isinstance(node, ast.If):
+                out += _module_level(node.orelse)
+        elif isinstance(node, ast.Try):
+            for block in (node.body, node.orelse, node.finalbody):
+                out += _module_level(block)
+            for handler in node.handlers:
+                out += _module_level(handler.body)
+    return out
+
+
+def _names_bound(node: ast.stmt) -> set[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return {(a.asname or a.name).partition(".")[0] for a in node.names}
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        targets = [node.target]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _takes_one(args: ast.arguments) -> bool:
+    positional = [*args.posonlyargs, *args.args]
+    required = len(positional) - len(args.defaults)
+    kw_required = any(d is None for d in args.kw_defaults)
+    return (bool(positional) or args.vararg is not None) and required <= 1 and not kw_required
+
+
+def module_source(module_name: str) -> Path | None:
+    """The source file of an installed module, found without importing it or its packages
+    (their `__init__` never runs); None when there is none to read."""
+    parts = module_name.split(".")
+    try:
+        spec = importlib.util.find_spec(parts[0])
+        for i in range(1, len(parts)):
+            if spec is None or not spec.submodule_search_locations:
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(
+                ".".join(parts[: i + 1]), list(spec.submodule_search_locations)
+            )
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin)
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def results_read(spec: FlowSpec, edges: list[Edge]) -> dict[str, dict[str, str]]:
+    """Per action state, the `result.key` names the flow reads on the path every successful
+    call takes — through states that move on one way only, up to the next action — each with
+    the first state that reads it. Keys read only past a branch (`transitions` with `when`)
+    are not required: the branch may be the one that does not read them."""
+    progress: dict[str, list[Edge]] = {}
+    for e in edges:
+        if e.event in _PROGRESS:
+            progress.setdefault(e.source, []).append(e)
+    reads = {name: _reads(spec, name) for name in spec.states}
+    out: dict[str, dict[str, str]] = {}
+    for name, st in spec.states.items():
+        if not st.action:
+            continue
+        needed: dict[str, str] = {}
+        current, seen = name, {name}
+        while True:
+            ways = progress.get(current, [])
+            if len(ways) != 1 or ways[0].guard is not None:
+                break
+            current = ways[0].dest
+            if current in seen or spec.states[current].action:
+                break
+            seen.add(current)
+            for key in reads[current]:
+                needed.setdefault(key, current)
+        out[name] = needed
+    return out
+
+
+def _reads(spec: FlowSpec, state: str) -> list[str]:
+    """The `result.key` names state `state` speaks: its own texts and, for a collect state,
+    its slots' questions."""
+    from flowagent.render import compile_template
+
+    st = spec.states[state]
+    texts = [st.say, st.prompt, st.help, *st.reprompts]
+    for slot in st.slots:
+        s = spec.slots.get(slot)
+        if s is not None:
+            texts += [s.prompt, s.help, s.ack, *s.reprompts]
+    names: list[str] = []
+    for text in texts:
+        if text:
+            names += [n[7:] for n in compile_template(text).names if n.startswith("result.")]
+    return list(dict.fromkeys(names))
+
+
+def missing_result(
+    ref: str, needed: Mapping[str, str], earlier: Mapping[str, Any], returned: Mapping[str, Any]
+) -> ActionError | None:
+    """The failure of an action whose result (merged over `earlier` results) lacks a key the
+    flow reads next (`needed`: key → the state that reads it), or None."""
+    for key, reader in needed.items():
+        if key not in returned and key not in earlier:
+            got = ", ".join(repr(k) for k in returned) or "nothing"
+            close = difflib.get_close_matches(key, [str(k) for k in returned], n=1, cutoff=0.6)
+            return ActionError(
+                ref,
+                f"it returned no {key!r} (returned {got}), which {reader} reads as"
+                f" {{{{ result.{key} }}}}" + (f" (did you mean {close[0]!r}?)" if close else ""),
+            )
+    return None
+
+
+def unspeakable(value: Any, depth: int = 0) -> str | None:
+    """A value in an action's result whose text would be Python's default repr
+    (`<object object at 0x…>`), as a path and type; None when every value reads naturally."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            found = unspeakable(v, depth + 1) if depth < 16 else None
+            if found:
+                return f"[{k!r}]{found}" if depth else f"{k!r}{found}"
+        return None
+    if isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            found = unspeakable(v, depth + 1) if depth < 16 else None
+            if found:
+                return f"[{i}]{found}"
+        return None
+    kind = type(value)
+    own = {name for cls in kind.__mro__[:-1] for name in vars(cls)}
+    if "__str__" not in own and "__repr__" not in own:
+        return f" (of type {kind.__name__})"
+    return None
+
+
+def never_returned(
+    reads: Mapping[str, Mapping[str, str]],
+    checks: Mapping[str, ActionCheck],
+    refs: Mapping[str, str],
+) -> list[tuple[str, str, str, frozenset[str]]]:
+    """(action state, key, reader, the keys its function returns) for each `{{ result.key }}`
+    read after an action that no action of the flow can return — known when every action's
+    source shows what it returns. Every successful call would then fail at that key."""
+    known = [c.returns for c in checks.values()]
+    if not known or any(r is None for r in known) or len(checks) != len(refs):
+        return []
+    every = set().union(*(r for r in known if r is not None))
+    return [
+        (state, key, reader, checks[state].returns or frozenset())
+        for state, needed in reads.items()
+        for key, reader in needed.items()
+        if key not in every
+    ]
