@@ -8,6 +8,8 @@ Each call starts at the greeting at Monday 2026-11-23 10:00. After its last turn
 - `slots`: each value right, wrong (another value stored) or none (nothing stored);
 - `absent`: a value stored there is wrong (a question or a marker taken as an answer);
 - `reply`: the last reply contains this text (else none);
+- `reply_lacks`: the last reply does not contain this text (else wrong: e.g. an answer to
+  a question that was not asked);
 - `max_sorry`: the last reply apologises at most this often (else wrong);
 - `outcome`: the call ended this way (another ending is wrong, not ended is none).
 A call is wrong if anything in it is wrong, none if something is missing, else right.
@@ -67,6 +69,9 @@ def judge(call: dict[str, Any], flow: flowagent.Flow) -> tuple[str, list[str]]:
     if "reply" in expect and str(expect["reply"]).lower() not in turn.text.lower():
         verdicts.append("none")
         notes.append(f"reply lacks {expect['reply']!r}")
+    if "reply_lacks" in expect and str(expect["reply_lacks"]).lower() in turn.text.lower():
+        verdicts.append("wrong")
+        notes.append(f"reply has {expect['reply_lacks']!r}")
     if "max_sorry" in expect and turn.text.lower().count("sorry") > int(expect["max_sorry"]):
         verdicts.append("wrong")
         notes.append("apologises twice")

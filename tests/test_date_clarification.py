@@ -75,3 +75,13 @@ def test_a_weekday_told_in_the_past_tense_is_refused_as_past(
     turn = conv.handle("I came in on Saturday and the crown fell off")
     assert "date" not in conv.slots
     assert "already passed" in turn.text
+
+
+def test_a_part_of_day_does_not_choose_between_two_dates() -> None:
+    """'in the afternoon' answers AM or PM, never 'this Tuesday or next Tuesday'."""
+    from flowagent.slots.temporal.clarify import pick
+
+    assert pick("in the afternoon", ("2026-11-24", "2026-12-01")) is None
+    assert pick("the second one", ("2026-11-24", "2026-12-01")) == "2026-12-01"
+    assert pick("in the afternoon", ("02:00", "14:00")) == "14:00"
+    assert pick("my last name is Lee", ("2026-11-24", "2026-12-01")) is None

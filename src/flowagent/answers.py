@@ -184,6 +184,11 @@ def stems(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower().replace("'s", ""))]
 
 
+# The stop words as stems, as they are compared: "there" is "ther" once stemmed, and must not
+# be the topic of "how do I get there" ("is there anybody who can help?" is not about it).
+_STOP_STEMS = frozenset(stem(w) for w in _STOP) | _STOP
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     name: str
@@ -191,6 +196,8 @@ class Answer:
     to: str | None
     phrases: tuple[frozenset[str], ...]  # content stems of each phrase
     keywords: tuple[tuple[str, ...], ...]  # stem sequences
+    # phrases of only stop words ("where are you"): matched as the whole sequence
+    sequences: tuple[tuple[str, ...], ...] = ()
 
 
 class AnswerBook:
@@ -199,9 +206,10 @@ class AnswerBook:
     def __init__(self, specs: Mapping[str, object]) -> None:
         answers: list[Answer] = []
         for name, spec in specs.items():
-            phrases = tuple(
-                frozenset(s for s in stems(p) if s not in _STOP)
-                for p in getattr(spec, "phrases", [])
+            said = [stems(p) for p in getattr(spec, "phrases", [])]
+            phrases = tuple(frozenset(s for s in p if s not in _STOP_STEMS) for p in said)
+            sequences = tuple(
+                tuple(p) for p, content in zip(said, phrases, strict=True) if p and not content
             )
             keywords = tuple(tuple(stems(k)) for k in getattr(spec, "keywords", []) if stems(k))
             answers.append(
@@ -211,6 +219,7 @@ class AnswerBook:
                     getattr(spec, "to", None),
                     tuple(p for p in phrases if p),
                     keywords,
+                    sequences,
                 )
             )
         self.answers = tuple(answers)
@@ -224,7 +233,7 @@ class AnswerBook:
             return None
         words = stems(text)
         present = set(words)
-        content = [w for w in words if w not in _STOP]
+        content = [w for w in words if w not in _STOP_STEMS]
         # The most words matched wins; between equals, the topic said first ("how much is a
         # cleaning without insurance?" asks about the price).
         best: tuple[int, int, Answer] | None = None
@@ -239,6 +248,10 @@ class AnswerBook:
                     at = min(words.index(w) for w in phrase)
                     if (len(phrase), -at) > (score, -first):
                         score, first = len(phrase), at
+            for sequence in answer.sequences:  # "where are you", said as such
+                at = _find(words, sequence)
+                if at >= 0 and (len(sequence), -at) > (score, -first):
+                    score, first = len(sequence), at
             if kind in (INFO, YESNO, TAG):
                 for keyword in answer.keywords:
                     at = _find(words, keyword)
@@ -268,14 +281,14 @@ def handle_question(scope: TurnScope, text: str) -> bool:
     if kind is None or kind in (PROPOSAL, REQUEST):
         return False
     answer = scope.flow.answers.match(text, kind)
-    if kind != TAG and answer is None and kind == YESNO and _carries_value(scope, text):
+    if kind != TAG and answer is None and kind == YESNO and carries_value(scope, text):
         return False
     if kind == TAG and answer is None:
         return False
     # What the caller said besides asking ("I'd like a checkup on Friday, how much is it?")
     # is still an answer: handled after the question, instead of asking again.
     rest = statements(text)
-    also = bool(rest) and rest != text and _carries_value(scope, rest)
+    also = bool(rest) and rest != text and carries_value(scope, rest)
     if answer is not None:
         scope.answer(answer, ask_again=not also)
     else:
@@ -285,7 +298,7 @@ def handle_question(scope: TurnScope, text: str) -> bool:
     return True
 
 
-def _carries_value(scope: TurnScope, text: str) -> bool:
+def carries_value(scope: TurnScope, text: str) -> bool:
     """Whether any slot of the flow finds a value in `text` unasked (free text and bare
     names never do)."""
     flow = scope.flow

@@ -119,11 +119,45 @@ DEFAULT_REPLIES: dict[str, str] = {
 }
 
 # Commands that are strong intents even inside a longer sentence ("I'd rather just talk to
-# a real person about my appointment"). The others must be the gist of a short utterance,
-# so that "Tuesday, no wait, hold on, Wednesday" is not a hold.
+# a real person about my appointment"). The others must be the gist of a clause: the first
+# clause that says anything ("Hold on one sec, I gotta find my cell number"; "Oh, forget
+# it, my wife fixed it"), or for cancel and hold also the last ("my wife fixed it, so never
+# mind, sorry to bother you") — with nothing but framing words before the phrase in it ("I
+# need to", "could you"), so that "Tuesday — no wait, hold on, Wednesday" is a correction.
 _ALWAYS = {"handoff"}
+_LAST_CLAUSE = {"cancel", "hold"}
 _MAX_WORDS = 8
 _NON_WORD = re.compile(r"[^\w' ]+")
+_CLAUSE = re.compile(r"\s*(?:[,;:!?]|\.(?!\w)|\s[-–—]+\s|[–—])\s*")
+# Words that say nothing by themselves: a clause of only these is skipped ("Oh,", "Sorry,").
+_EMPTY = frozenset(
+    """
+    oh ah aw um uh er erm hmm hm mm well okay ok so yeah yes yep no nope sorry actually hi
+    hello hey alright right fine gosh jeez wow man look listen oops ugh and but then you know
+    what i'm very so really just please thanks thank shoot darn dang shucks geez gee crap
+    whoops oh-oh uh-oh hmm ahh aah argh
+    """.split()  # noqa: SIM905
+)
+# Pleasantries that close a call and carry nothing: skipped when looking for the last clause.
+_CLOSING = re.compile(
+    r"^(?:(?:oh|okay|ok|so|and|well|but)\s+)*(?:"
+    r"(?:i'?m\s+)?sorry(?:\s+(?:to|for)\s+(?:bother|trouble|bothering|troubling)\w*(?:\s+you)?)?"
+    r"|(?:i'?ll|i\s+will|we'?ll|i'?m\s+gonna|i'?m\s+going\s+to)\s+(?:just\s+)?call"
+    r"(?:\s+you)?\s+back(?:\s+(?:later|tomorrow|another\s+time|some\s+other\s+time))?"
+    r"|thanks?(?:\s+(?:you|anyway|so\s+much|a\s+lot))*|bye|goodbye|bye\s+bye"
+    r"|have\s+a\s+(?:good|nice|great)\s+(?:day|one|night|evening)"
+    r"|(?:it'?s\s+)?(?:all\s+)?(?:good|fine|okay|ok)(?:\s+now)?)$"
+)
+# A conjunction that starts the caller's conclusion inside one clause ("the pain went away so
+# never mind").
+_LAST_JOIN = re.compile(r"\b(?:so|but|and|anyway|then)\s+")
+# What may come before a command's phrase in its clause: fillers and the framing of a request.
+_FRAMING = _EMPTY | frozenset(
+    """
+    i i'd we we'd you can could would will need needs want wanna to like let's let me just
+    gonna going have gotta got do maybe think guess should wait can't cannot
+    """.split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +166,35 @@ class Command:
     pattern: re.Pattern[str]
     reply: str
     to: str | None
+    firsts: frozenset[str] = frozenset()  # words a match can start with: a cheap first test
+
+
+# The words the built-in shapes (DEFAULT_PATTERNS) start with.
+_PATTERN_FIRSTS = {
+    "hold": frozenset({"wait", "hold", "hang", "give", "gimme", "just", "a", "one", "let"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMatch:
+    """A command found in an utterance, and the rest of the utterance (the other clauses)."""
+
+    command: Command
+    rest: str
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of `text`, lower case, words only; empty and closing clauses kept apart."""
+    out: list[str] = []
+    for part in _CLAUSE.split(text.lower().replace("’", "'")):
+        words = _NON_WORD.sub(" ", part).split()
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+def _says_something(clause: str) -> bool:
+    return not all(w in _EMPTY for w in clause.split()) and not _CLOSING.match(clause)
 
 
 class CommandMatcher:
@@ -149,14 +212,42 @@ class CommandMatcher:
             )
             pattern = re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
             reply = spec.say if spec.say is not None else DEFAULT_REPLIES[name]
-            commands.append(Command(name, pattern, reply, spec.to))
+            firsts = frozenset(_NON_WORD.sub(" ", p).split()[0] for p in every if p.split())
+            firsts |= _PATTERN_FIRSTS.get(name, frozenset())
+            commands.append(Command(name, pattern, reply, spec.to, firsts))
         self.commands = tuple(commands)
         self.by_name = {c.name: c for c in commands}
 
     def match(self, text: str) -> Command | None:
-        lowered = " ".join(_NON_WORD.sub(" ", text.lower()).split())
-        short = len(lowered.split()) <= _MAX_WORDS
+        found = self.find(text)
+        return found.command if found is not None else None
+
+    def find(self, text: str) -> CommandMatch | None:
+        """The command `text` gives, with the rest of what was said; see `_ALWAYS`."""
         for command in self.commands:
-            if (short or command.name in _ALWAYS) and command.pattern.search(lowered):
-                return command
+            if command.name in _ALWAYS:
+                lowered = " ".join(_NON_WORD.sub(" ", text.lower()).split())
+                if command.pattern.search(lowered):
+                    return CommandMatch(command, "")
+        clauses = _clauses(text)
+        saying = [i for i, c in enumerate(clauses) if _says_something(c)]
+        if not saying:
+            return None
+        first = (saying[0], clauses[saying[0]])
+        # the last clause, from its last "so": "the pain went away so never mind"
+        last = (saying[-1], _LAST_JOIN.split(clauses[saying[-1]])[-1])
+        candidates = [first] if last[1] == first[1] else [first, last]
+        words = [set(c.split()) for _, c in candidates]
+        for command in self.commands:
+            if command.name in _ALWAYS:
+                continue
+            for k, (at, clause) in enumerate(candidates):
+                if (k and command.name not in _LAST_CLAUSE) or command.firsts.isdisjoint(words[k]):
+                    continue
+                if len(clause.split()) > _MAX_WORDS:
+                    continue
+                m = command.pattern.search(clause)
+                if m is not None and all(w in _FRAMING for w in clause[: m.start()].split()):
+                    rest = ", ".join(c for i, c in enumerate(clauses) if i != at and i in saying)
+                    return CommandMatch(command, rest)
         return None

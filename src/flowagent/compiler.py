@@ -29,6 +29,7 @@ from flowagent.errors import ExtensionError, FlowCheckError, Problem
 from flowagent.loader import Loc, LocatedDocument, format_loc
 from flowagent.machine import Edge, FlowMachine, Guard
 from flowagent.nonspeech import Markers
+from flowagent.out_of_scope import TaskMatcher
 from flowagent.render import Template, compile_template, guess_type
 from flowagent.schema import ChoiceSpec, CommandSpec, ConditionSpec, FlowSpec, StateSpec
 from flowagent.slot_checks import message_key_problem, rule_type_problem, value_problem
@@ -124,6 +125,7 @@ class CompiledFlow:
     action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
     answers: AnswerBook = field(default_factory=lambda: AnswerBook({}))
     markers: Markers = field(default_factory=Markers)
+    tasks: TaskMatcher = field(default_factory=lambda: TaskMatcher(None, None))
     # state → what loading learned of its function (checked? async?), see action_contract
     action_checks: dict[str, ActionCheck] = field(default_factory=dict)
     # action state → {result key: the state that reads it} on the path after a success
@@ -419,9 +421,22 @@ def compile_flow(
         action_refs={n: st.action for n, st in spec.states.items() if st.action},
         answers=AnswerBook(spec.answers),
         markers=Markers.from_spec(spec.input.markers, spec.input.default_markers),
+        tasks=TaskMatcher.for_flow(spec.description, _choice_words(slots)),
         action_checks=action_checks,
         result_reads=reads,
     )
+
+
+def _choice_words(slots: dict[str, SlotInfo]) -> list[str]:
+    """Every choice key and synonym of the flow: the things it books, the tasks it does."""
+    out: list[str] = []
+    for info in slots.values():
+        choices = info.options.get("choices")
+        if isinstance(choices, dict):
+            for key, synonyms in choices.items():
+                out.append(str(key).replace("_", " "))
+                out.extend(str(s) for s in synonyms)
+    return out
 
 
 def _rule_params(

@@ -25,11 +25,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from flowagent.answers import handle_question
+from flowagent.answers import carries_value, handle_question
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
+from flowagent.nonspeech import LOST_EDGE
 from flowagent.observe import EventSink, store_event, turn_events
+from flowagent.out_of_scope import foreign, language_request
 from flowagent.scope import TurnScope
-from flowagent.slots.base import SlotValue
+from flowagent.slots.base import ExtractContext, SlotValue
 from flowagent.snapshot import validate_snapshot
 from flowagent.store.writer import ConversationWriter, StoreResult
 from flowagent.turn import Turn
@@ -356,17 +358,49 @@ class Conversation:
             attempt = ctx.counters.no_match.get(self._key(), 0) + 1
             scope.no_match(self._key(), scope.message("too_long", attempt))
             return
-        command = self._flow.commands.match(text) if text else None
-        if command is not None:
-            scope.command(command)
+        if text and language_request(text):  # "Español, por favor": a person, at once
+            scope.out_of_scope("language")
             return
-        if marker == "no_match":  # words were lost ("[inaudible]"): what is left is unsure
+        if text and self._flow.tasks.match(text, bool(ctx.slots)):  # "cancel my appointment"
+            scope.out_of_scope("task")
+            return
+        found = self._flow.commands.find(text) if text else None
+        # A command in one clause of a longer utterance whose other clauses carry a value is
+        # not the caller's gist: "never mind that, it's Tuesday" corrects the day.
+        if found is not None and not (found.rest and carries_value(scope, found.rest)):
+            scope.command(found.command)
+            return
+        if marker == LOST_EDGE and self._whole_answer(scope, text):
+            marker = None  # "[inaudible] 2 0 2 5 5 5 0 1 1 9": the number is whole
+        if marker in ("no_match", LOST_EDGE):  # words were lost: what is left is unsure
+            scope.no_match(self._key(), None)
+            return
+        if foreign(text):  # said in another language: never a value
+            scope.marks.append("foreign")
             scope.no_match(self._key(), None)
             return
         if not handle_question(scope, text):
             scope.behaviour.handle(scope, text)
         if scope.filled or any(e in _PROGRESS for _, e, _ in scope.path):
             ctx.counters.unanswered = 0  # deflections count until the conversation moves on
+
+    def _whole_answer(self, scope: TurnScope, text: str) -> bool:
+        """After words were lost at an edge of the turn: whether `text` holds a whole answer
+        to the slot asked, of a type that shows it is whole (a valid phone number, an
+        email address). A name or a day might be missing the part that was lost."""
+        info = self._flow.slots.get(self._ctx.expecting or "")
+        if info is None or not {"phone", "email"} & set(info.types):
+            return False
+        ex_ctx = ExtractContext(
+            now=self._ctx.now, region=self._flow.region, expected=True, options=info.options
+        )
+        for slot_type, extractor in zip(info.types, info.extractors, strict=False):
+            if slot_type not in ("phone", "email"):
+                continue
+            found = extractor.extract(text, ex_ctx)
+            if found is not None and found.ok:
+                return True
+        return False
 
     def _guarded(self, scope: TurnScope, step: Any) -> None:
         try:

@@ -28,6 +28,9 @@ from dataclasses import dataclass
 
 SILENCE = "silence"
 NO_MATCH = "no_match"
+#: Words were lost at one edge of the turn only ("[inaudible] 2 0 2 5 5 5 0 1 1 9"): what
+#: is left may be a whole answer of a kind that shows it is whole (a phone, an email).
+LOST_EDGE = "lost_edge"
 
 # Words inside a marker meaning words were spoken but lost: the turn is a no-match, and the
 # words around it are not used (they are incomplete: "my number is 555 [inaudible] 0123").
@@ -84,9 +87,7 @@ class Markers:
             ),
             key=lambda p: -len(p[0]),
         )
-        pattern = (
-            re.compile("|".join(re.escape(k) for k, _ in ordered), re.I) if ordered else None
-        )
+        pattern = re.compile("|".join(re.escape(k) for k, _ in ordered), re.I) if ordered else None
         return cls(defaults, tuple(ordered), pattern)
 
     def blank(self, text: str) -> tuple[str, list[str]]:
@@ -110,7 +111,9 @@ class Markers:
     def remove(self, text: str) -> tuple[str, str | None]:
         """`(text without markers, verdict)`. The verdict is None when the text is to be used
         (markers, if any, removed); `"silence"` for a turn of only silence-like markers;
-        `"no_match"` for a turn of only vocal sounds, or one where words were lost."""
+        `"no_match"` for a turn of only vocal sounds, or one where words were lost inside it;
+        `"lost_edge"` when words were lost only before or after the rest."""
+        original = text
         text, kinds = self.blank(text)
         if not kinds:
             if self.defaults and len(text) < 40 and _HESITATION_ONLY.match(text):
@@ -118,7 +121,7 @@ class Markers:
             return text, None
         clean = " ".join(text.split()).strip(" ,.;:-")
         if LOST in kinds:
-            return clean, NO_MATCH
+            return clean, (LOST_EDGE if clean and _lost_only_at_edges(original, text) else NO_MATCH)
         if clean:
             return clean, None
         return clean, (NO_MATCH if VOCAL in kinds else SILENCE)
@@ -126,6 +129,26 @@ class Markers:
 
 #: The built-in forms, for extractors used on their own (`slots.extract`).
 DEFAULT = Markers()
+
+
+def _lost_only_at_edges(original: str, blanked: str) -> bool:
+    """Whether every words-lost marker of `original` has no words on one of its sides (in
+    `blanked`, where markers are spaces): "[inaudible] 2 0 2 …", "… 0 1 1 9 [crosstalk]",
+    not "555 [inaudible] 0123"."""
+    for m in _BRACKETED.finditer(original):
+        if not _LOST.search(m.group(0)):
+            continue
+        before, after = blanked[: m.start()], blanked[m.end() :]
+        if any(c.isalnum() for c in before) and any(c.isalnum() for c in after):
+            return False
+    for m in _PARENS.finditer(original):
+        inner = m.group(1) or m.group(2) or ""
+        if not _LOST.search(inner) or blanked[m.start() : m.end()].strip():
+            continue
+        before, after = blanked[: m.start()], blanked[m.end() :]
+        if any(c.isalnum() for c in before) and any(c.isalnum() for c in after):
+            return False
+    return True
 
 
 def _note(marker: str, said: str, kinds: list[str]) -> str:

@@ -40,7 +40,8 @@ DIGITS = "digits"
 SPELLING = "spelling"
 TEXT = "text"
 
-_DIGIT_TOKEN = re.compile(r"[a-z]+|\d+|[^\sa-z\d]", re.I)
+# A contraction is one word: "it's 917" is a lead-in and a group, not "it", "s" and a group.
+_DIGIT_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+|[^\sa-z\d]", re.I)
 _DIGIT_WORDS = {*DIGIT_WORDS, *UNITS, *TENS, "double", "triple", "hundred"}
 _GLUE = {
     "area",
@@ -53,6 +54,15 @@ _GLUE = {
     "erm",
     "is",
     "it's",
+    "it’s",
+    "its",
+    "that's",
+    "like",
+    "well",
+    "sure",
+    "mine",
+    "cell",
+    "phone",
     "the",
     "rest",
     "extension",
@@ -96,6 +106,20 @@ def digits_only(text: str) -> int:
     return count
 
 
+# Glue that means something to the phone reader: kept when pieces are joined.
+_KEEP = {"area", "code", "extension", "ext", "x", "oh", "and"}
+
+
+def _digits_said(text: str) -> str:
+    """A digit piece without its lead-ins ("uh, and then 0110" → "0110"), so that joined
+    pieces read as one run of digits."""
+    tokens = _DIGIT_TOKEN.findall(text)
+    kept = [t for t in tokens if t.lower() not in _GLUE or t.lower() in _KEEP]
+    while kept and kept[0].lower() == "and":
+        kept.pop(0)
+    return " ".join(kept)
+
+
 def _digit_by_digit(text: str) -> bool:
     """ "four five six", "4 5 6": single digits, as an account number is read out — not
     "1850" or "twenty nineteen", which are whole numbers."""
@@ -109,6 +133,20 @@ def _digit_by_digit(text: str) -> bool:
 def is_closing(text: str) -> bool:
     """ "that's it", "that's all", "done", "nothing else": the end of a text in pieces."""
     return bool(_CLOSING.match(text))
+
+
+# A closing cue ending a piece: "40 Elm Street, that's it", "the side gate. That's all."
+_CLOSING_TAIL = re.compile(
+    r"[,.;!]\s*(?:(?:and|so|ok|okay)\s+)?(?:that'?s\s+(?:it|all|everything)|that\s+is\s+"
+    r"(?:it|all)|i'?m\s+done|nothing\s+(?:else|more))\W*$",
+    re.I,
+)
+
+
+def without_closing(text: str) -> str | None:
+    """`text` without the closing cue it ends with, or None when it has none."""
+    m = _CLOSING_TAIL.search(text)
+    return text[: m.start()].strip() if m is not None and m.start() > 0 else None
 
 
 # --- starting -----------------------------------------------------------------------------
@@ -147,10 +185,17 @@ def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
 
 
 def start_text(scope: TurnScope, text: str, slot: str) -> None:
-    """The first piece of a `multi_turn` free-text answer."""
-    piece = clean_free_text(text, scope.flow.slots[slot].options.get("_slot_words", ()))
+    """The first piece of a `multi_turn` free-text answer (the whole answer when it ends
+    with a closing cue: "40 Elm Street, that's it")."""
+    whole = without_closing(text)
+    piece = clean_free_text(
+        text if whole is None else whole, scope.flow.slots[slot].options.get("_slot_words", ())
+    )
     scope.ctx.pending = {"slot": slot, "kind": TEXT, "text": piece, "pieces": 1}
     scope.marks.append(f"piece:{slot}#1")
+    if whole is not None:
+        close_text(scope)
+        return
     _go_on(scope, slot)
 
 
@@ -182,7 +227,7 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
         return False
     combined = f"{pending.get('text', '')} {text}"  # an address reads on across the pause
     if kind == DIGITS:
-        combined = _area_code_first(str(pending.get("text", "")), text)
+        combined = _area_code_first(str(pending.get("text", "")), _digits_said(text))
         if "phone" not in scope.flow.slots[slot].types:  # a number said digit by digit
             combined = "".join(run.digits for run in digit_runs(combined))
     ctx.pending = None
@@ -241,11 +286,14 @@ def _continue_text(scope: TurnScope, text: str, slot: str, count: int, limit: in
     if is_closing(text):
         close_text(scope)
         return True
-    piece = clean_free_text(text, scope.flow.slots[slot].options.get("_slot_words", ()))
+    whole = without_closing(text)
+    piece = clean_free_text(
+        text if whole is None else whole, scope.flow.slots[slot].options.get("_slot_words", ())
+    )
     joined = ", ".join(p for p in (str(pending.get("text", "")), piece) if p)
     ctx.pending = {"slot": slot, "kind": TEXT, "text": joined, "pieces": count}
     scope.marks.append(f"piece:{slot}#{count}")
-    if count >= limit:
+    if count >= limit or whole is not None:
         close_text(scope)
         return True
     _go_on(scope, slot)

@@ -282,6 +282,7 @@ class MessagesSpec(_Model):
     ]
     go_on: str = "Mm-hmm, go on."
     corrected: str = "Okay, {{ value }} instead."
+    out_of_scope: str = "I can't do that on this line, so let me connect you with someone who can."
 
 
 class FlowSpec(_Model):

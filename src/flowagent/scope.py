@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("flowagent.engine")
 
+#: How often one clarification question is asked while answers fill other slots instead.
+_CLARIFY_ASKS = 3
+
 
 class TurnScope:
     """One turn's working memory over a conversation's `Context`."""
@@ -91,7 +94,27 @@ class TurnScope:
         return last_question_sentence(without_apology(self.ctx.last_question))
 
     def ask_slot(self, slot: str) -> None:
+        """Ask for `slot`: its prompt, or the clarification still open for it. An answer that
+        fills other slots but leaves "did you mean a leak or a water heater problem?" open
+        gets the clarification again, up to `_CLARIFY_ASKS` times in all; then the prompt."""
+        clarify = self.ctx.clarify
+        if clarify is not None and clarify.get("slot") == slot:
+            asked = int(clarify.get("asked", 1))
+            if asked < _CLARIFY_ASKS:
+                clarify["asked"] = asked + 1
+                self.ask(self.clarify_question(slot), slot)
+                return
+            self.ctx.clarify = None
         self.ask(self.render(self.flow.slots[slot].prompt), slot)
+
+    def clarify_question(self, slot: str) -> str:
+        """The clarification question open for `slot` ("Did you mean 2 AM or 2 PM?")."""
+        info = self.flow.slots[slot]
+        candidates = tuple((self.ctx.clarify or {}).get("candidates", ()))
+        spoken = say_options(info.types[0], candidates, info.labels, self.ctx.now.date())
+        if info.clarify:
+            return self.render(info.clarify, {"options": spoken})
+        return self.message("clarify", extra={"options": spoken})
 
     @property
     def behaviour(self) -> StateBehaviour:
@@ -225,7 +248,6 @@ class TurnScope:
                 self.say(self.render(ack, spell=True))
         if result.clarify is not None and not result.problems:
             slot, candidates_ = result.clarify
-            info = self.flow.slots[slot]
             # a pending clarification the answer left unsettled (for this slot or another):
             # counted, so clarifications cannot loop, alternating between slots or not
             already = self.ctx.clarify is not None
@@ -234,14 +256,8 @@ class TurnScope:
                 self.ctx.clarify = None
                 self.no_match(slot, None)
                 return result
-            self.ctx.clarify = {"slot": slot, "candidates": list(candidates_)}
-            spoken = say_options(info.types[0], candidates_, info.labels, self.ctx.now.date())
-            question = (
-                self.render(info.clarify, {"options": spoken})
-                if info.clarify
-                else self.message("clarify", extra={"options": spoken})
-            )
-            self.ask(question, slot)
+            self.ctx.clarify = {"slot": slot, "candidates": list(candidates_), "asked": 1}
+            self.ask(self.clarify_question(slot), slot)
         return result
 
     def yes_or_no(self, text: str) -> bool | None:
@@ -265,9 +281,18 @@ class TurnScope:
     def question_for(self, key: str) -> str:
         if key in self.flow.slots:
             return self.render(self.flow.slots[key].prompt)
-        return self.ctx.last_question
+        question = self.ctx.last_question
+        for said in self.flow.messages["no_match"]:  # a reprompt asked again: its question
+            lead = self.render(said)
+            if lead and question.startswith(lead):
+                return question[len(lead) :].strip()
+        return question
 
     def default_reprompt(self, key: str, attempt: int) -> str:
+        clarify = self.ctx.clarify
+        if clarify is not None and clarify.get("slot") == key:
+            # "Yes" to "did you mean a leak or a clog?": the options again, not the prompt
+            return f"{self.message('no_match', attempt)} {self.clarify_question(key)}"
         info = self.flow.slots.get(key)
         if info is not None and info.reprompts:
             return self.render(info.reprompts[min(attempt, len(info.reprompts)) - 1])
@@ -419,6 +444,24 @@ class TurnScope:
         self.say(self.message("unanswered", count))
         if ask_again:
             self.say(self.question_again())
+
+    def out_of_scope(self, reason: str) -> None:
+        """A request this flow cannot serve (`reason`: "task" or "language"; see
+        `flowagent.out_of_scope`): the caller goes where `handoff` goes — a language request
+        with the handoff's own words, another task after `messages.out_of_scope`. Without a
+        handoff it is deflected like a question the flow has no answer for."""
+        handoff = self.flow.commands.by_name.get("handoff")
+        if handoff is None or "handoff" not in self.flow.machine.events_from(self.ctx.state):
+            self.deflect()
+            self.marks.append(f"out_of_scope:{reason}")
+            return
+        self.marks.append(f"out_of_scope:{reason}")
+        if reason == "language":
+            self.command(handoff)
+            return
+        self.event = handoff.name  # where it goes; `marks` say why ("out_of_scope:task")
+        self.say(self.message("out_of_scope"))
+        self.fire("handoff")
 
     def _no_match_target(self) -> str | None:
         spec = self.flow.states[self.ctx.state].spec

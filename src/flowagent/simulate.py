@@ -75,6 +75,12 @@ _COMMANDS = [
     "start over",
     "I want to talk to a real person",
     "never mind, cancel",
+    # commands and requests inside real sentences
+    "Oh, forget it, my wife already sorted it out, sorry to bother you",
+    "Hold on one sec, I have to find my card",
+    "Español, por favor",
+    "Hi, I need to reschedule my appointment for Thursday",
+    "Okay, never mind that, let's keep going",
 ]
 _DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 # How real callers talk besides answering (issue #11): questions, STT markers, fillers.
@@ -240,6 +246,10 @@ class Caller:
             return f"{local} at {r.choice(_DOMAINS)}"
         if kind == "name":
             name = r.choice(_NAMES)
+            if r.random() < 0.05 and " " in name:  # both names, each spelled, with cues
+                first, last = name.split(" ", 1)
+                plain = last.lower().replace(chr(39), "")
+                return f"it's {first}, last name {last}, that's {spell(plain, r)}"
             if r.random() < 0.15:
                 return f"{name}, {spell(name.split()[-1].lower().replace(chr(39), ''), r)}"
             if r.random() < 0.1 and " " in name and self.queue_for is None:

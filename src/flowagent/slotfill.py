@@ -37,6 +37,18 @@ class FillResult:
     corrected: list[str] = field(default_factory=list)  # replaced while another was asked
 
 
+# Readings that rest on the answer's shape alone, not on words that say what it is: a name
+# because the utterance opens with capitalised words ("Oh, forget it…"), says "… here", or
+# is a bare answer. They fill a slot that is asked for or empty, never replace a value as a
+# correction: a correction must carry a value of the slot's own type.
+_WEAK_RULES = frozenset({"opening", "speaking", "bare"})
+# Names found by a cue that names whatever was asked about ("it's Rex", "her name is Bella") or
+# by shape alone: while free text is asked for, they are its answer, not another slot's value.
+_OTHERS_NAME_RULES = frozenset({"cue", "opening", "speaking", "bare"})
+# A surname said with its cue ("last name is Volkov", spelled or not) completes the name.
+_SURNAME_RULES = frozenset({"surname", "surname-spelled"})
+
+
 def _mask(text: str, ex: Extraction) -> str:
     return text[: ex.start] + " " * (ex.end - ex.start) + text[ex.end :]
 
@@ -91,6 +103,8 @@ def fill_slots(
         found = _extract(info, used if "text" in info.types else masked, ex_ctx)
         if found is None or found.negated:
             continue
+        if text_asked and not is_expected and found.rule in _OTHERS_NAME_RULES:
+            continue  # "it's Rex" for the pet's name asked: the answer, not the caller's name
         if found.value is None:
             if (
                 found.candidates
@@ -110,14 +124,23 @@ def fill_slots(
         said_again = previous == value and not is_expected
         if not (text_asked and said_again):
             masked = _mask(masked, found)
-        if found.rule == "surname" and isinstance(previous, str) and " " not in previous:
-            value = f"{previous} {value}"  # "my last name is Whitfield" after "Dana"
-        elif previous == value:
+        surname = found.rule in _SURNAME_RULES and isinstance(previous, str)
+        if surname and isinstance(previous, str) and isinstance(value, str):
+            # "my last name is Whitfield" after "Dana": completes the name, never replaces
+            # it; after "Dana Reyes" it corrects the surname.
+            said = previous.split()
+            if said[-1].lower() == value.lower() or previous.lower().endswith(value.lower()):
+                value = previous
+            else:
+                value = " ".join([*(said[:1] if len(said) > 1 else said), value])
+        if previous == value:
             result.unchanged.append(name)
             if not (text_asked and said_again):
                 used = _mask(used, found)
             continue
-        elif previous is not None and not (is_expected or correcting):
+        elif previous is not None and not (
+            is_expected or surname or (correcting and found.rule not in _WEAK_RULES)
+        ):
             continue  # a stray mention must not silently replace a confirmed value
         failure = validate(flow, ctx, info, value, render)
         if failure is not None:
@@ -131,9 +154,9 @@ def fill_slots(
         ctx.slots[name] = value
         ctx.counters.no_match.pop(name, None)
         result.filled.append(name)
-        if previous is not None and not is_expected and not overwrite and found.rule != "surname":
+        if previous is not None and not is_expected and not overwrite and not surname:
             result.corrected.append(name)
-        if found.rule == "spelled":
+        if found.rule in ("spelled", "surname-spelled"):
             if name not in ctx.spelled:
                 ctx.spelled.append(name)
         elif name in ctx.spelled:

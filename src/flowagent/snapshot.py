@@ -58,6 +58,7 @@ class CountersModel(_Strict):
 class ClarifyModel(_Strict):
     slot: Name
     candidates: list[SlotValue] = Field(max_length=100)
+    asked: Count = 1
 
 
 class PendingModel(_Strict):

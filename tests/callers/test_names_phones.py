@@ -102,8 +102,12 @@ def test_the_ack_names_the_caller_not_a_word_after_under(reference: flowagent.Fl
 
 @pytest.mark.parametrize(
     ("said", "year"),
-    [("twenty nineteen", 2019), ("nineteen ninety five", 1995), ("twenty oh five", 2005),
-     ("twenty two", 22)],
+    [
+        ("twenty nineteen", 2019),
+        ("nineteen ninety five", 1995),
+        ("twenty oh five", 2005),
+        ("twenty two", 22),
+    ],
 )
 def test_years_read_in_pairs(said: str, year: int) -> None:
     assert slots.extract("number", said) == year

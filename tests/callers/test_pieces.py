@@ -171,3 +171,37 @@ def test_a_conversation_restored_mid_number_goes_on_with_the_pieces(
     restored.handle("five five five")
     restored.handle("zero one two three")
     assert restored.slots["contact"] == "+14155550123"
+
+
+def test_a_lead_in_and_a_three_digit_group_is_a_first_piece(reference: flowagent.Flow) -> None:
+    conv, turn = say(reference, BOOKED, "sure, my cell's 646")
+    assert turn.event == "piece"
+    conv, _ = say(reference, BOOKED, "sure, my cell's 646", "555", "0188")
+    assert conv.slots["contact"] == "+16465550188"
+
+
+def test_a_contraction_lead_in_starts_a_number(reference: flowagent.Flow) -> None:
+    conv, _ = say(reference, BOOKED, "it's 312.", "555.", "0147.")
+    assert conv.slots["contact"] == "+13125550147"
+
+
+def test_a_whole_number_after_lost_words_is_read(reference: flowagent.Flow) -> None:
+    conv, _ = say(reference, BOOKED, "(inaudible) seven one eight five five five zero one six six")
+    assert conv.slots["contact"] == "+17185550166"
+
+
+def test_a_number_with_words_lost_inside_it_is_not_read(reference: flowagent.Flow) -> None:
+    conv, turn = say(reference, BOOKED, "718 555 [inaudible] 0166")
+    assert "contact" not in conv.slots and turn.event == "no_match"
+
+
+def test_a_house_number_before_a_street_is_not_the_rest_of_a_phone() -> None:
+    from flowagent import slots
+
+    assert slots.extract("phone", "718 555, 3120 Birch Avenue") is None
+    assert slots.extract("phone", "718-555-3120, Birch Avenue") == "+17185553120"
+
+
+def test_a_closing_cue_ending_a_text_piece_closes_it(plumbing: flowagent.Flow) -> None:
+    conv, turn = say(plumbing, "a dripping tap", "Ana Ruiz", "88 Cedar Court, that's all")
+    assert conv.slots["address"] == "88 Cedar Court" and turn.expecting == "phone"

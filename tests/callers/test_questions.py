@@ -142,3 +142,15 @@ def test_what_is_said_besides_a_question_is_still_an_answer(reference: flowagent
     conv, turn = say(reference, "Hi, I'd like a checkup on Friday, how much does it cost?")
     assert conv.slots == {"date": "2026-11-27", "type": "check_up"}
     assert "$120" in turn.text and turn.text.endswith("May I have your name, please?")
+
+
+def test_a_question_matches_an_answer_by_its_topic_not_a_stop_word(
+    reference: flowagent.Flow,
+) -> None:
+    _, turn = say(reference, "Hi, is there somebody there who can sort this out for me?")
+    assert "answer:location" not in turn.marks
+
+
+def test_a_phrase_of_only_common_words_matches_as_said(reference: flowagent.Flow) -> None:
+    _, turn = say(reference, "sorry, where are you?")
+    assert "answer:location" in turn.marks

@@ -25,6 +25,8 @@ BOOKED = "This is Maria, a checkup on Friday at 2pm"
         ("P H I double L I P", "phillip"),
         ("capital D a n a", "Dana"),
         ("g w e n 2 4", "gwen24"),
+        ("k i m double seven", "kim77"),
+        ("b o n d double oh seven", "bond007"),
         ("t is for tom, o, m", "tom"),
         ("dee ay en", None),  # "ay" is no letter name: too little to be a spelling
     ],
@@ -43,6 +45,12 @@ def test_ordinary_sentences_are_not_spellings() -> None:
 def test_a_spelled_email_is_stored_whole() -> None:
     value = slots.extract("email", "d a n a dot r e y e s at gmail dot com")
     assert value == "dana.reyes@gmail.com"
+
+
+def test_a_doubled_digit_inside_a_spelled_email_is_kept() -> None:
+    """'double seven' continues a spelling: the digit twice, not the word 'double'."""
+    said = "capital S, then D E L A N E Y, double seven, at yahoo dot com"
+    assert slots.extract("email", said) == "sdelaney77@yahoo.com"
 
 
 def test_a_spelled_email_is_read_back_spelled(reference: flowagent.Flow) -> None:

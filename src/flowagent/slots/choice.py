@@ -46,8 +46,17 @@ def _phrases(
             plain = _WORD.findall(phrase.lower())
             if plain:
                 out.append((key, tuple(_stem(w) for w in plain), " ".join(plain)))
+            if len(plain) == 1:  # "pickup" is also said "pick it up", "dropoff" "drop it off"
+                verb = plain[0].removesuffix("-")
+                for particle in _PARTICLES:
+                    if verb.endswith(particle) and len(verb) - len(particle) >= 3:
+                        split = (verb[: -len(particle)], particle)
+                        out.append((key, tuple(_stem(w) for w in split), " ".join(split)))
     out.sort(key=lambda p: -sum(len(w) for w in p[1]))
     return tuple(out)
+
+
+_PARTICLES = ("up", "off", "in", "out", "back", "over", "down", "on")
 
 
 def _window_match(phrase: tuple[str, ...], tokens: list[str]) -> tuple[int, int] | None:
@@ -55,7 +64,9 @@ def _window_match(phrase: tuple[str, ...], tokens: list[str]) -> tuple[int, int]
     for "slow drain", "heater for the water" is not (a window of one extra word at most)."""
     n = len(phrase)
     need = set(phrase)
-    for size in (n, n + 1):
+    # A phrasal verb takes its object between its words: "pick the car up" for "pick up".
+    sizes = (n, n + 1, n + 2) if phrase[-1] in _PARTICLES else (n, n + 1)
+    for size in sizes:
         for i in range(len(tokens) - size + 1):
             if (
                 need <= set(tokens[i : i + size])
@@ -64,6 +75,78 @@ def _window_match(phrase: tuple[str, ...], tokens: list[str]) -> tuple[int, int]
             ):
                 return i, i + size - 1
     return None
+
+
+# Saying any choice will do: "doesn't matter", "either is fine", "any time", "whichever",
+# "no preference", "I'm flexible", "both work", "I don't mind", "up to you".
+_INDIFFERENT = re.compile(
+    r"\b(?:(?:it\s+)?(?:doesn'?t|does\s+not|don'?t)\s+matter|either\s+(?:one|way|is|works|"
+    r"will\s+do)|either'?s|either(?=\s*(?:[,.!?]|$))|any\s*(?:time|one|day|of\s+them|is\s+fine|"
+    r"works)|whichever|whatever\s+(?:works|is\s+(?:fine|easier|best))|no\s+preference|"
+    r"(?:i'?m|i\s+am)\s+flexible|both\s+(?:work|are\s+fine|are\s+good)|i\s+(?:don'?t|do\s+not)"
+    r"\s+(?:mind|care)|up\s+to\s+you|you\s+pick|your\s+(?:pick|choice|call)|wide\s+open)\b",
+    re.I,
+)
+# How a flow writes its "any of them" choice: the key or a synonym says so.
+_ANY_CHOICE = re.compile(
+    r"\b(?:any|anytime|either|flexible|no\s+preference|whenever|whichever|doesn'?t\s+matter)\b",
+    re.I,
+)
+
+
+def _indifferent(text: str, choices: object) -> Extraction | None:
+    """The flow's "any" choice when the caller says any will do, else None."""
+    if not isinstance(choices, Mapping) or not _INDIFFERENT.search(text):
+        return None
+    for key, synonyms in choices.items():
+        names = [
+            str(key).replace("_", " "),
+            *(synonyms if isinstance(synonyms, list | tuple) else []),
+        ]
+        if any(_ANY_CHOICE.search(str(n)) for n in names):
+            m = _INDIFFERENT.search(text)
+            assert m is not None
+            return Extraction(str(key), m.start(), m.end(), rule="indifferent")
+    return None
+
+
+# Pointing at an option: "the first one", "the latter", "second, please". The ordinal must
+# stand alone — followed by "one"/"option", a pause, or the end — so "last name Vaughan" or
+# "first thing in the morning" never points.
+_ORDINAL = re.compile(
+    r"\b(?:the\s+)?(first|former|second|latter|last)"
+    r"(?:\s+(?:one|option|choice))?(?=\s*(?:[,.!?;]|$|please\b|thanks?\b|thank\s+you\b))",
+    re.I,
+)
+
+
+def _pick(text: str, asked: tuple[str, ...], choices: object) -> Extraction | None:
+    """The answer to "did you mean A or B?" that names neither in full: "the first one",
+    "the latter", or a word of only one option's synonyms ("the heater" for "water heater"
+    against "leak"; "water" is in both "water heater" and "water everywhere")."""
+    m = _ORDINAL.search(text)
+    if m is not None and len(asked) == 2:
+        at = 0 if m.group(1).lower() in ("first", "former") else 1
+        return Extraction(asked[at], m.start(), m.end(), rule="clarify-ordinal")
+    if not isinstance(choices, Mapping):
+        return None
+    own: dict[str, set[str]] = {}
+    for key in asked:
+        synonyms = choices.get(key, [])
+        names = [key.replace("_", " "), *(synonyms if isinstance(synonyms, list | tuple) else [])]
+        own[key] = {_stem(w) for n in names for w in _WORD.findall(str(n).lower()) if len(w) > 3}
+    said = _words(text)
+    hits = {
+        key
+        for key, stems in own.items()
+        for stem, _, _, _ in said
+        if stem in stems and not any(stem in other for k, other in own.items() if k != key)
+    }
+    if len(hits) != 1:
+        return None
+    key = hits.pop()
+    span = [w for w in said if w[0] in own[key]]
+    return Extraction(key, span[0][1], span[-1][2], rule="clarify-part")
 
 
 def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -88,10 +171,16 @@ class ChoiceExtractor(Extractor):
     priority = 60
 
     def extract(self, text: str, ctx: ExtractContext) -> Extraction | None:
+        anyway = _indifferent(text, ctx.options.get("choices"))
+        if anyway is not None:  # "morning or afternoon, doesn't matter": the "any" choice
+            return anyway
         found = [e for e in self.extract_all(text, ctx) if not e.negated]
         asked = ctx.options.get("clarify")
         if asked:
             found = [e for e in found if e.value in asked] or found
+            if not found:  # "the heater one", "the second": a part of one option
+                picked = _pick(text, tuple(str(a) for a in asked), ctx.options.get("choices"))
+                return picked
         keys: list[str] = []
         for e in found:
             if isinstance(e.value, str) and e.value not in keys:

@@ -10,7 +10,8 @@ import re
 _CUES = re.compile(
     r"\b(?:actually|make\s+(?:that|it)|change\s+(?:that|it)\s+to|switch\s+(?:that|it)\s+to|"
     r"i\s+said|i\s+meant|i\s+mean|no\s+wait|wait\s+no|sorry|instead|rather|correction|"
-    r"scratch\s+that|let'?s\s+(?:do|say|make\s+it))\b|\bnot\s+\w+\s*,",
+    r"scratch\s+that|let'?s\s+(?:do|say|make\s+it)|never\s*mind\s+(?:that|what\s+i\s+said)|"
+    r"forget\s+(?:that|what\s+i\s+said))\b|\bnot\s+\w+\s*,",
     re.I,
 )
 _LEADING_NO = re.compile(r"^\s*(?:no|nope|nah)\b[\s,.!-]+\S", re.I)

@@ -23,17 +23,24 @@ _CUE = re.compile(
     r"(?:\s+the\s+name(?:\s+of)?)?|under\s+the\s+name(?:\s+of)?|^\s*under|"
     r"my\s+name\s+is|my\s+name's|name\s+is|name's|this\s+is|it's|it\s+is|i'm|i\s+am|"
     r"call\s+me|you\s+can\s+call\s+me|speaking\s+with|you're\s+speaking\s+to|"
-    r"the\s+name\s+is)\s+",
+    r"the\s+name\s+is|(?:my|the)\s+name(?=\s*[,:–—-]))"
+    # then a pause or a hesitation before the name: "my name's, uh, Jamal Wright", "under my
+    # name, Jerome Bassett", "the name: Ito"
+    r"(?:\s*[,:–—-])?\s+(?:(?:uh+|um+|er+|erm|ah|hmm+|well)\b[\s,.]*)*",
     re.I,
 )
 # "last name is Nguyen", "surname's Whitfield", "my last name, Delgado": a surname on its own.
-_SURNAME = re.compile(r"\b(?:last|sur|family)\s*name(?:\s+is|'s|\s+would\s+be)?\s*,?\s+", re.I)
+_SURNAME = re.compile(
+    r"\b(?:last|sur|family)\s*name(?:\s+is|'s|\s+would\s+be)?(?:\s+actually)?\s*,?\s+", re.I
+)
 _FIRST_LAST = re.compile(
     r"\bfirst\s+name(?:\s+is|'s)?\s+(?P<first>[A-Za-z][\w'-]*)[\s,.;]+(?:and\s+)?(?:my\s+|the\s+)?"
     r"(?:last|sur|family)\s*name(?:\s+is|'s)?\s+(?P<last>[A-Za-z][\w'-]*)",
     re.I,
 )
 _REPEATED = re.compile(r"\s*[,.]\s*")  # between a name and its repetition
+# Between a spelling and a word said after it: "…, Delaney", "… and Delaney", "… that's".
+_AFTER_SPELLING = re.compile(r"[\s,.;:-]*(?:(?:and|then|that's|that\s+is|is)\b[\s,]*)?")
 # "Mike Jones here", "hi, Marcus Webb calling": a name introducing the call, after a greeting.
 _SPEAKING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|yes|yeah|oh|um|uh|good\s+(?:morning|afternoon|evening)|"
@@ -84,9 +91,11 @@ _FILLERS = {
 }
 # An opening that starts with the caller's name and a comma: "Kim Wu, checkup Tuesday at 10",
 # "hi, Ana Ruiz, I need…" — capitalised words in a sentence-case transcript.
+# (Matched after leading acknowledgements: "Okay, good. Patricia Ortiz." — a name that is a
+# whole sentence counts too.)
 _OPENING = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|yes|yeah|oh|good\s+(?:morning|afternoon|evening))[\s,.!]+)*"
-    r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})\s*,"
+    r"\s*(?:(?:hi|hello|hey|yes|yeah|oh|good\s+(?:morning|afternoon|evening))[\s,.!]+)*"
+    r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})\s*(?:,|\.(?=\s|$)|$)"
 )
 # Words that cannot start or be part of a name: they mean the cue was not introducing one.
 _NOT_NAME = frozenset(
@@ -110,6 +119,7 @@ _NOT_NAME = frozenset(
     speaking urgent important emergency late early ready done sick ill alright broken
     complicated possible serious quick cancelled canceled confirmed sorry i'm im i've i'll
     we're we it's its
+    oh ah aw huh hm hmm wow gosh jeez ugh oops whoa er erm mm mhm uh-huh
     """.split()  # noqa: SIM905
 )
 # Keyboard mashing and placeholder words typed into a REPL or test, never names.
@@ -133,6 +143,30 @@ _NONSENSE = {
     "dunno",
     "idk",
 }
+# Clauses that acknowledge what the agent said before the caller answers ("Okay, good.
+# Patricia Ortiz.", "Great, thanks — Li Wei"): skipped before a bare name.
+_ACKNOWLEDGEMENTS = _FILLERS | {
+    "good",
+    "great",
+    "perfect",
+    "cool",
+    "fine",
+    "alright",
+    "awesome",
+    "wonderful",
+    "thank",
+    "you",
+    "got",
+    "gotcha",
+    "makes",
+    "sense",
+    "that",
+    "helps",
+    "right",
+    "nice",
+    "excellent",
+}
+_CLAUSE_END = re.compile(r"[.,!?;:–—]+\s*")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
 _REPEAT = re.compile(r"(.)\1\1", re.I)
 
@@ -163,6 +197,35 @@ def name_shaped(word: str) -> bool:
         and bool(_VOWEL.search(low))
         and not _REPEAT.search(low)
     )
+
+
+# Cues by which callers name themselves ("my name is", "I'm", "this is", "call me"), as
+# against cues that name whatever was asked about ("it's Rex", "her name is Bella", "under
+# Smith"): only the first kind fills a name slot while another question is asked for free text.
+_SELF = re.compile(
+    r"(?:my\s+name|i'm|i\s+am|this\s+is|call\s+me|you\s+can\s+call\s+me|speaking|you're)\b",
+    re.I,
+)
+_MY_BEFORE = re.compile(r"\bmy\s*$", re.I)
+
+
+def _cue_rule(text: str, cue: re.Match[str]) -> str:
+    """ "self" for a cue by which callers name themselves, else "cue"."""
+    said = cue.group(0).lower()
+    if _SELF.match(said) or (said.startswith("name") and _MY_BEFORE.search(text[: cue.start()])):
+        return "self"
+    return "cue"
+
+
+def _past_acknowledgements(text: str) -> int:
+    """Where `text` starts once leading clauses of only acknowledgements are skipped."""
+    at = 0
+    for m in _CLAUSE_END.finditer(text):
+        words = [w.lower() for w in _WORD.findall(text[at : m.start()])]
+        if not words or not all(w in _ACKNOWLEDGEMENTS for w in words):
+            break
+        at = m.end()
+    return at
 
 
 def _similar(a: str, b: str) -> float:
@@ -273,21 +336,36 @@ class NameExtractor(Extractor):
                 longer = _name_words(text, again.end(), cased=cased) if again else None
                 if longer is not None and longer[0][0].lower() == words[0].lower():
                     (words, end) = longer  # "it's Samantha, Samantha Lee": the fuller one
-                out.append(Extraction(" ".join(_title(w) for w in words), cue.end(), end))
+                value = " ".join(_title(w) for w in words)
+                out.append(Extraction(value, cue.end(), end, rule=_cue_rule(text, cue)))
         if out:
             return out
         cued = any(True for _ in _CUE.finditer(text))
-        opening = _OPENING.match(text)
+        after_ack = _past_acknowledgements(text)
+        opening = _OPENING.match(text, after_ack)
+        if opening and not after_ack and not opening.group(0).rstrip().endswith(","):
+            opening = None  # a whole-sentence name only after an acknowledgement
         if opening and cased:
             words = opening.group(1).split()
             if all(name_shaped(w) for w in words) and any(plausible(w) for w in words):
                 value = " ".join(_title(w) for w in words)
                 return [Extraction(value, opening.start(1), opening.end(1), rule="opening")]
         m = _SPEAKING.match(text)
-        if m and all(plausible(w) for w in m.group(1).split()):
-            return [
-                Extraction(" ".join(_title(w) for w in m.group(1).split()), m.start(1), m.end(1))
-            ]
+        said = m.group(1).split() if m else []
+        if (
+            m
+            and (
+                all(plausible(w) for w in said)
+                # capitalised in a sentence-case transcript: "Dalia Mendes calling"
+                or (
+                    cased
+                    and all(name_shaped(w) and w[:1].isupper() for w in said)
+                    and plausible(said[0])
+                )
+            )
+        ):
+            value = " ".join(_title(w) for w in m.group(1).split())
+            return [Extraction(value, m.start(1), m.end(1), rule="speaking")]
         if not ctx.expected or (cued and spelled(text) is None):
             return []  # "I'm ok", "it's me again": a cue that led to no name is not a bare name
         letters = spelled(text)
@@ -297,33 +375,74 @@ class NameExtractor(Extractor):
         return self._bare(text)
 
     def _spelled(self, text: str, ctx: ExtractContext) -> Extraction | None:
-        """A spelled name ("S I O B H A N", "N as in Nancy, G…", "D A N A, R E Y E S"),
-        also after the name said aloud ("my name is Siobhan, S I O B H A N": the spelling
-        wins). Only when the name was asked for or a name cue introduces it."""
-        runs = [r for r in spell_runs(text, symbols=False) if r.letters >= 2]
+        """A spelled name ("S I O B H A N", "N as in Nancy, G…", "D A N A, R E Y E S"), with
+        the words said around it. Only when the name was asked for or a name cue introduces
+        it. A spelling confirms the word said just before it ("my name is Siobhan, S I O B
+        H A N"; "Jon Mattsson, that's M A double T S S O N": the most similar one); words
+        said after it and "last name X" add to the name ("Siobhan, S I O B H A N, Delaney";
+        "It's Nico, last name Gallo, that's G A double L O" → Nico Gallo)."""
+        runs = [r for r in spell_runs(text, symbols=False) if r.letters >= 2][:3]
         if not runs:
             return None
         cue = _CUE.search(text) or _SURNAME.search(text)
         if not (ctx.expected or (cue is not None and cue.end() <= runs[0].start + 40)):
             return None
-        words = [w for r in runs[:2] for w in r.words if any(c.isalpha() for c in w)]
-        if not words or any(len(w) < 2 for w in words):
+        for r in runs:
+            if any(len(w) < 2 and any(c.isalpha() for c in w) for w in r.words):
+                return None
+        parts: list[str] = []
+        surname_only = True
+        start, at = -1, 0
+        for r in runs:
+            pending: list[int] = []  # indexes in `parts` of the words just said
+            for words, w_start, is_surname in self._said_between(text, at, r.start, ctx, at == 0):
+                pending = list(range(len(parts), len(parts) + len(words)))
+                parts.extend(words)
+                surname_only = surname_only and is_surname
+                start = w_start if start < 0 else start
+            _confirm(parts, pending, [w for w in r.words if any(c.isalpha() for c in w)])
+            start = r.start if start < 0 else start
+            at = r.end
+        end = runs[-1].end
+        for words, w_start, _ in self._said_between(text, at, len(text), ctx, False)[:1]:
+            parts.extend(words)  # "Siobhan, S I O B H A N, Delaney"
+            surname_only = False
+            end = text.find(words[-1], w_start) + len(words[-1])
+        if not parts:
             return None
-        said = self._said_before(text[: runs[0].start], ctx)
-        if said and len(words) == 1 and len(said) > 1:
-            # "Jon Mattsson, that's M A double T S S O N": the spelling is of one of the words
-            # said; the others stay.
-            at = max(range(len(said)), key=lambda i: _similar(said[i].lower(), words[0]))
-            if _similar(said[at].lower(), words[0]) >= 0.5:
-                words = [*said[:at], words[0], *said[at + 1 :]]
-        value = " ".join(_title(w) for w in words[:3])
-        start = cue.end() if cue is not None and cue.end() <= runs[0].start else runs[0].start
-        return Extraction(value, start, runs[min(len(runs), 2) - 1].end, rule="spelled")
+        value = " ".join(_title(w) for w in parts[:3])
+        if cue is not None and cue.end() <= runs[0].start:
+            start = min(start, cue.end())
+        rule = "surname-spelled" if surname_only and _SURNAME.search(text) else "spelled"
+        return Extraction(value, max(start, 0), end, rule=rule)
 
-    def _said_before(self, text: str, ctx: ExtractContext) -> list[str]:
-        """The name said aloud before a spelling, as words ([] if none)."""
-        found = [e for e in self._extract_unspelled(text, ctx) if isinstance(e.value, str)]
-        return str(found[-1].value).split() if found else []
+    def _said_between(
+        self, text: str, start: int, end: int, ctx: ExtractContext, first: bool
+    ) -> list[tuple[list[str], int, bool]]:
+        """The name words said in `text[start:end]`, around spellings: (words, where, whether
+        a surname cue introduced them), in order. The first stretch reads cues and, when the
+        name was asked for, a bare name; later stretches "last name X", or a name right
+        after a spelling (past "and", "that's"…)."""
+        segment = text[:end]
+        out: list[tuple[list[str], int, bool]] = []
+        cased = _cased(text)
+        for m in _SURNAME.finditer(segment, start):
+            found = _name_words(segment, m.end(), limit=2, cased=cased)
+            if found is not None:
+                out.append((found[0], m.end(), True))
+        if first:
+            taken = [(w, w + len(" ".join(words))) for words, w, _ in out]
+            for e in self._extract_unspelled(segment, ctx):
+                if not any(a <= e.start < b or e.start <= a < e.end for a, b in taken):
+                    out.append((str(e.value).split(), e.start, False))
+        elif not out:
+            lead = _AFTER_SPELLING.match(segment, start)
+            if lead is not None:
+                found = _name_words(segment, lead.end(), limit=2, cased=cased)
+                if found is not None:
+                    out.append((found[0], lead.end(), False))
+        out.sort(key=lambda item: item[1])
+        return out
 
     def _extract_unspelled(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         out: list[Extraction] = []
@@ -337,7 +456,7 @@ class NameExtractor(Extractor):
     def _bare(self, text: str) -> list[Extraction]:
         """A bare answer to "what's your name?": one to three name-like words, maybe with
         fillers around them ("uh, John Smith", "Maria, thanks")."""
-        words = list(_WORD.finditer(text))
+        words = list(_WORD.finditer(text, _past_acknowledgements(text)))
         kept = [
             w for w in words if w.group(0).lower() not in _FILLERS and not _TITLE.match(w.group(0))
         ]
@@ -351,6 +470,22 @@ class NameExtractor(Extractor):
             return []
         if re.search(r"\d", text):
             return []
-        return [
-            Extraction(" ".join(_title(w.group(0)) for w in kept), kept[0].start(), kept[-1].end())
-        ]
+        value = " ".join(_title(w.group(0)) for w in kept)
+        return [Extraction(value, kept[0].start(), kept[-1].end(), rule="bare")]
+
+
+def _confirm(parts: list[str], pending: list[int], spelled_words: list[str]) -> None:
+    """Put a spelling into `parts`: in place of the word it spells among the words just said
+    (`pending`: the most similar, or the only one), else after them."""
+    if not spelled_words:
+        return
+    if pending and len(spelled_words) == 1:
+        at = max(pending, key=lambda i: _similar(parts[i].lower(), spelled_words[0]))
+        if _similar(parts[at].lower(), spelled_words[0]) >= 0.5 or len(pending) == 1:
+            parts[at] = spelled_words[0]
+            return
+    if pending and len(spelled_words) == len(pending):
+        for i, word in zip(pending, spelled_words, strict=True):
+            parts[i] = word
+        return
+    parts.extend(spelled_words)

@@ -56,7 +56,8 @@ class PhoneExtractor(Extractor):
         return found
 
     def _scan(self, text: str, region: str, expected: bool) -> list[Extraction]:
-        runs = digit_runs(text)
+        runs = [_without_house_number(text, r) for r in digit_runs(text)]
+        runs = [r for r in runs if r.digits]
         area = self._area_code(text, runs, region, expected)
         if area is not None:
             return [area]
@@ -198,6 +199,27 @@ class PhoneExtractor(Extractor):
         if len(national) > expected_len:
             return Extraction(None, run.start, run.end, problem="phone_too_long")
         return Extraction(None, run.start, run.end, problem="phone_invalid")
+
+
+# A street after a number: "… 2715 Ridge Road", "… 40 Elm St": the number is a house number.
+_STREET = re.compile(
+    r"\s+(?:[A-Za-z][\w'-]*\s+){0,2}?(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|"
+    r"boulevard|blvd|way|court|ct|place|pl|circle|cir|parkway|pkwy|highway|hwy|terrace|trail|"
+    r"square|loop|crescent)\b",
+    re.I,
+)
+
+
+def _without_house_number(text: str, run: DigitRun) -> DigitRun:
+    """`run` without a written number that a street name follows ("917 555, 2715 Ridge
+    Road": 2715 is where the caller lives, not the rest of the phone number)."""
+    if len(run.groups) < 2 or not _STREET.match(text, run.end):
+        return run
+    offset, start, _ = run.groups[-1]
+    _, _, end = run.groups[-2]
+    if not text[start : run.end].isdigit() or text[end:start].strip(" ,") != "":
+        return run  # spoken digits, or written as one number ("917-555-0129")
+    return DigitRun(run.digits[:offset], run.start, end, run.plus, run.groups[:-1])
 
 
 def _rule(found: Extraction, rule: str) -> Extraction:

@@ -98,7 +98,11 @@ _LETTERISH = re.compile(
     + r")(?![A-Za-z'])",
     re.I,
 )
-_TOKEN = re.compile(r"x-ray|[A-Za-z]+(?:'s)?|\d|[^\sA-Za-z\d]")
+# A contraction is one word ("I'm", "it's", "don't"): its tail is not a spelled letter.
+_TOKEN = re.compile(r"x-ray|[A-Za-z]+(?:'[A-Za-z]+)?|\d|[^\sA-Za-z\d]")
+# Words another extractor used are masked with spaces by the engine: a run never spans them
+# ("I'm a [new patient] and I" is not "M A I").
+_MASKED_GAP = 3
 _SEPARATORS = {",", "-", ".", ";", "/", "and", "then", "uh", "um", "er", "comma"}
 _AS_IN = ("as in", "as", "for", "like", "is for", "as in the word")
 _CAPITAL = {"capital", "cap", "uppercase", "upper", "big"}
@@ -130,6 +134,15 @@ def _letter(word: str) -> str | None:
     return LETTER_NAMES.get(low)
 
 
+def _words_not_letters(bare: list[str]) -> bool:
+    """Single letters of mixed case where the odd ones out are the words "I" and "a": a
+    sentence-case transcript's pronoun and article ("… and I", "… a …"), not a spelling. A
+    spelling is written in one case ("D A N A", "d a n a")."""
+    upper = {c for c in bare if c.isupper()}
+    lower = {c for c in bare if c.islower()}
+    return bool(upper and lower) and (upper <= {"I"} or lower <= {"a"})
+
+
 def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
     """Every spelled run in `text`; see the module docstring. `symbols` lets "dot",
     "underscore"… be part of a run (addresses); names keep only "apostrophe"."""
@@ -145,10 +158,13 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
         groups: list[list[str]] = [[]]
         letters = 0
         strong = False
+        bare: list[str] = []  # letters written as one character, as written
         start = end = -1
         j = i
         while j < n:
             word, s, _ = toks[j]
+            if out and s - end >= _MASKED_GAP and not text[end:s].strip():
+                break
             low = word.lower()
             piece: str | None = None
             used = 1
@@ -184,12 +200,23 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
                 )
                 if doubled:
                     piece, used, is_letter, strong = doubled * _MULTIPLY[low], 2, True, True
+            elif (
+                low in ("double", "triple")
+                and out
+                and j + 1 < n
+                and (nxt.isdigit() or (nxt in DIGIT_WORDS and nxt not in ("o",)))
+            ):
+                # "double seven" inside a spelling: the digit twice ("delaney77")
+                digit = nxt if nxt.isdigit() else str(DIGIT_WORDS[nxt])
+                piece, used, strong = digit * _MULTIPLY[low], 2, True
             elif low in NATO and (
                 out or (j + 1 < n and (toks[j + 1][0].lower() in NATO or _letter(toks[j + 1][0])))
             ):
                 piece, is_letter, strong = NATO[low], True, True
             elif _letter(word) and not (low in LETTER_NAMES and not out and not _letter(nxt)):
                 piece, is_letter = _letter(word), True
+                if len(word) == 1:
+                    bare.append(word)
                 # "r as in robert": the word after the cue must start with the letter
                 for cue in _AS_IN:
                     parts = cue.split()
@@ -226,12 +253,13 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
         # a run must not end on a symbol ("… dot" before "at")
         while out and not out[-1][-1:].isalnum():
             out.pop()
-        if letters >= 3 or (letters >= 2 and strong):
-            # Commas between single letters ("U, Y, E, N") are pauses; between clumps of
+        if (letters >= 3 or (letters >= 2 and strong)) and (strong or not _words_not_letters(bare)):
+            # Commas between single letters ("U, Y, E, N") or after one ("V as in Victor,
+            # A-U-G-H-A-N") are pauses; between clumps of
             # letters ("D A N A, R E Y E S") they separate words.
             clumps = ["".join(g) for g in groups if g]
             single = sum(1 for c in clumps if len(c) == 1)
-            words = tuple(clumps) if len(clumps) > 1 and single <= 1 else ("".join(out),)
+            words = tuple(clumps) if len(clumps) > 1 and single == 0 else ("".join(out),)
             runs.append(SpelledRun("".join(out), start, end, letters, strong, words))
             i = j
         else:

@@ -6,6 +6,8 @@ is", "I live at", "the model is") and closings ("thanks", "please").
     'fourteen twenty three Oak Street'
     >>> clean_free_text("yeah the address is 90 Hill Road")
     '90 Hill Road'
+    >>> clean_free_text("Great. It's 640 North Euclid, in Oak Park")
+    '640 North Euclid, in Oak Park'
 
 A lead-in "my/the/our … is" is trimmed only when the words in between name the slot ("my
 address is", "the model's"): in "my kitchen sink is leaking" they are the answer. Fillers
@@ -26,6 +28,13 @@ _FILLER = (
     r"hi|hello|hey|let'?s\s+see|let\s+me\s+see|let\s+me\s+think)"
 )
 _LEAD = re.compile(rf"^(?:\s*{_FILLER}\b[\s,.!-]*)+", re.I)
+# An acknowledgement said as its own sentence before the answer ("Great. It's 640 North
+# Euclid"); only with its pause, so "Good Samaritan Hospital" keeps its first word.
+_ACK = re.compile(
+    r"^(?:great|good|perfect|cool|fine|awesome|wonderful|excellent|thanks|thank\s+you"
+    r"|sounds\s+good|got\s+it|all\s+right|no\s+problem)\s*[.,!;]+\s*",
+    re.I,
+)
 _IT_IS = re.compile(
     r"^(?:it'?s|it\s+is|that'?s|that\s+is|it'?d\s+be|it\s+would\s+be|it\s+will\s+be|"
     r"that'?d\s+be|that\s+would\s+be|i\s+(?:live|am|'m)\s+(?:at|on)|i'?m\s+(?:at|on)|"
@@ -45,6 +54,8 @@ _HANGING = re.compile(r"^(?:a|an|the)\s*(?:,\s*|\s+(?=(?:um+|uh+|er+|erm)\b))", 
 _INNER = re.compile(r"(?<![\w'])(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)
 _COMMA_INNER = re.compile(r",\s*(?:um+|uh+|er+|erm|hmm+)(?![\w'])[\s,]*", re.I)  # "77, uh, Harbor"
 _DOUBLED_COMMA = re.compile(r",[\s,]*,")
+# An article before a capitalised name as the whole answer ("the Malibu"), not "the side door".
+_PROPER = re.compile(r"^(?:the|a|an)\s+(?=[A-Z][\w'-]*(?:\s+[A-Z0-9][\w'-]*)*$)")
 _TRAIL = re.compile(r"\b(?:thanks|thank\s+you|please|thanks\s+so\s+much)\b[\s.!]*$", re.I)
 
 
@@ -56,6 +67,7 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
     for _ in range(3):  # "um, so, it's, uh, my address is …": a few layers at most
         before = out
         out = _LEAD.sub("", out)
+        out = _ACK.sub("", out)
         out = _IT_IS.sub("", out)
         out = my_x_is.sub("", out)
         out = _HANGING.sub("", out)
@@ -67,7 +79,45 @@ def clean_free_text(text: str, slot_words: Iterable[str] = ()) -> str:
     if tail is not None:
         out = out[: len(out) - 40 + tail.start()] if len(out) > 40 else out[: tail.start()]
         out = out.rstrip(" ,.")
-    return " ".join(out.split()).strip(" ,.;:-")
+    out = " ".join(out.split()).strip(" ,.;:-")
+    if _PROPER.match(out):
+        out = _PROPER.sub("", out, count=1)  # "the Malibu", "a Camry": the name alone
+    return out
+
+
+# Words other slots took are masked with spaces by the engine ("my [dog] Rex", "Luna on
+# [Friday at 10am]", "Bella, and I'm [Sam Hill]"). Beside such a hole, words that only
+# linked the answer to what was taken are left over: they go with it.
+_HOLE = re.compile(r"\s{3,}")
+_LINKING = frozenset(
+    """
+    a an the my our his her their its your this that these those and or but so then also
+    on at in for to by with of from about around near next until till before after
+    is are was am be i i'm im it's its it is name name's called call me under
+    """.split()  # noqa: SIM905
+)
+_EDGE_WORD = re.compile(r"[\w']+|[^\w\s]+")
+
+
+def _without_holes(text: str) -> str:
+    """`text` with the words other slots took, and the words linking to them, left out."""
+    if "   " not in text:
+        return text
+    pieces = [p.strip() for p in _HOLE.split(text)]
+    kept: list[str] = []
+    for i, piece in enumerate(pieces):
+        words = _EDGE_WORD.findall(piece)
+        if i < len(pieces) - 1:  # before a hole: "Luna on", "Bella, and I'm"
+            while words and (words[-1].lower() in _LINKING or not words[-1][0].isalnum()):
+                words.pop()
+        if i > 0:  # after a hole: "at the side door" stays, "and" goes
+            while words and (
+                words[0].lower() in {"and", "or", "but", "so", "then"} or not words[0][0].isalnum()
+            ):
+                words.pop(0)
+        if words and not all(w.lower() in _LINKING for w in words):
+            kept.append(re.sub(r"\s+([,.;:!?])", r"\1", " ".join(words)))
+    return " ".join(kept)
 
 
 @register("text")
@@ -82,7 +132,7 @@ class TextExtractor(Extractor):
         stripped = text.strip()
         if not stripped:
             return []
-        value = clean_free_text(stripped, ctx.options.get("_slot_words", ()))
+        value = clean_free_text(_without_holes(text), ctx.options.get("_slot_words", ()))
         if not value:
             return []  # only fillers: "um", "uh, well"
         start = text.find(stripped)

@@ -13,22 +13,34 @@ from datetime import date
 
 from flowagent.slots.base import Extraction
 
+# Pointing words stand alone ("the first one", "the second, please"), so "first thing" or
+# "last name" never point. Parts of the day only choose between *times*: "in the afternoon"
+# says nothing about which of two dates.
+_POINT_END = r"(?:\s+(?:one|option))?(?=\s*(?:[,.!?;]|$|please\b|thanks?\b))"
 _EARLIER = re.compile(
-    r"\b(?:first|earlier|earliest|sooner|soonest|this\s+(?:one|week|coming)|the\s+(?:first|former)"
-    r"|morning|a\.?\s?m\.?|early)\b",
+    rf"\b(?:(?:the\s+)?(?:first|earlier|earliest|former){_POINT_END}|sooner|soonest"
+    r"|this\s+(?:one|week|coming))\b",
     re.I,
 )
 _LATER = re.compile(
-    r"\b(?:second|later|latest|last|next\s+(?:one|week)|the\s+(?:second|latter|other)"
-    r"|p\.?\s?m\.?|afternoon|evening|night|after\s+that)\b",
+    rf"\b(?:(?:the\s+)?(?:second|later|latest|last|latter|other){_POINT_END}"
+    r"|next\s+(?:one|week)|after\s+that)\b",
     re.I,
 )
+_MORNING = re.compile(r"\b(?:morning|a\.?\s?m\.?|early)\b", re.I)
+_AFTERNOON = re.compile(r"\b(?:p\.?\s?m\.?|afternoon|evening|night|tonight)\b", re.I)
+_CLOCK = re.compile(r"^\d\d:\d\d$")
 
 
 def pick(text: str, candidates: tuple[str, ...]) -> str | None:
     """The candidate an answer points at, or None when it points at neither or both."""
+    if len(candidates) < 2:
+        return None
     earlier, later = bool(_EARLIER.search(text)), bool(_LATER.search(text))
-    if earlier == later or len(candidates) < 2:
+    if all(_CLOCK.match(str(c)) for c in candidates):
+        earlier = earlier or bool(_MORNING.search(text))
+        later = later or bool(_AFTERNOON.search(text))
+    if earlier == later:
         return None
     ordered = sorted(candidates)
     return ordered[0] if earlier else ordered[-1]
