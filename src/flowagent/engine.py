@@ -30,6 +30,7 @@ from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
 from flowagent.nonspeech import LOST_EDGE
 from flowagent.observe import EventSink, store_event, turn_events
 from flowagent.out_of_scope import foreign, language_request
+from flowagent.redaction import described, exc_info
 from flowagent.scope import TurnScope
 from flowagent.slots.base import ExtractContext, SlotValue
 from flowagent.snapshot import validate_snapshot
@@ -240,7 +241,16 @@ class Conversation:
         scope, clean = begun
         while scope.pending_action is not None and not self._ctx.ended:
             state, scope.pending_action = scope.pending_action, None
-            outcome = await scope.run_action_async(state)
+            try:
+                outcome = await scope.run_action_async(state)
+            except Exception as err:  # a flowagent bug around the action: a failed action
+                log.error(
+                    "action step failed: %s",
+                    described(err),
+                    exc_info=exc_info(err),
+                    extra={"conversation_id": self._ctx.conversation_id, "state": state},
+                )
+                outcome = False
             self._guarded(scope, lambda s=state, ok=outcome: scope.after_action(s, ok))
         return await self._persist_async(self._end(scope, clean))
 
