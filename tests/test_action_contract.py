@@ -109,8 +109,8 @@ def test_an_action_that_cannot_be_read_is_a_warning_in_check(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("returned", "reason"),
     [
-        ("'V42'", "it returned str 'V42', not a dict (or None)"),
-        ("['V42']", "it returned list ['V42'], not a dict (or None)"),
+        ("'V42'", "it returned str, not a dict (or None)"),
+        ("['V42']", "it returned list, not a dict (or None)"),
         ("{'reference': object()}", "its result 'reference' (of type object) has no text"),
         ("{'reference': 'K', 'extra': [1, object()]}", "its result 'extra'[1] (of type object)"),
     ],

@@ -64,6 +64,69 @@ class Thing:
     def __str__(self):
         return "a thing"
 
+class Custom(BaseException):
+    pass
+
+async def async_interrupts(slots):
+    raise KeyboardInterrupt
+
+async def async_generator_exit(slots):
+    raise GeneratorExit
+
+async def async_custom(slots):
+    raise Custom("custom")
+
+CANCELLED = threading.Event()
+
+async def ignores_cancel(slots):
+    import asyncio
+    while not RELEASE.is_set():
+        try:
+            await asyncio.sleep(0.01)
+        except asyncio.CancelledError:
+            CANCELLED.set()  # and carries on regardless
+
+async def blocks(slots):
+    RELEASE.wait(5)  # blocking I/O written inside an async def
+    return {"value": "late"}
+
+async def waits(slots):
+    import asyncio
+    try:
+        await asyncio.sleep(5)
+    except asyncio.CancelledError:
+        CANCELLED.set()
+        raise
+
+class Unprintable:
+    def __init__(self, error):
+        self.error = error
+    def __str__(self):
+        raise self.error
+    __repr__ = __str__
+
+class BrokenDict(dict):
+    def items(self):
+        raise RuntimeError("items broken")
+
+def str_exits(slots):
+    return {"value": Unprintable(SystemExit("str exits"))}
+
+def str_interrupts(slots):
+    return {"value": Unprintable(KeyboardInterrupt())}
+
+def str_raises(slots):
+    return {"value": Unprintable(ValueError("no text"))}
+
+def broken_dict(slots):
+    return BrokenDict(value="x")
+
+def deep(slots):
+    value = 1
+    for _ in range(100_000):
+        value = [value]
+    return {"value": value}
+
 def odd_values(slots):
     import datetime
     return {
@@ -160,3 +223,122 @@ def test_action_results_are_stored_as_plain_json(tmp_path: Path) -> None:
     results = conv.context.results
     assert results["when"] == "2026-11-27" and results["ratio"] == "inf"
     assert results["obj"] == "a thing"
+
+
+def call_async(flow: flowagent.Flow) -> flowagent.Turn:
+    async def go() -> flowagent.Turn:
+        conv = flow.new_conversation()
+        await conv.start_async()
+        return await asyncio.wait_for(conv.handle_async("hi"), 10)
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("function", ["async_interrupts", "async_generator_exit", "async_custom"])
+def test_an_async_action_raising_any_base_exception_is_a_failed_action(
+    tmp_path: Path, function: str
+) -> None:
+    """KeyboardInterrupt, GeneratorExit or a custom BaseException from an `async def` action
+    never leaves `handle_async()` (it used to)."""
+    turn = call_async(flow_in(tmp_path, "raises", function, timeout=1.0))
+    assert (turn.outcome, turn.event) == ("fallback", "action_error")
+
+
+def test_a_keyboard_interrupt_in_one_calls_action_leaves_the_other_calls_on_the_loop(
+    tmp_path: Path,
+) -> None:
+    """asyncio re-raises a KeyboardInterrupt out of the whole loop; an action's never gets
+    there, so another call on the same loop finishes normally."""
+    victim = flow_in(tmp_path / "a", "victim", "async_interrupts", timeout=1.0)
+    other = flow_in(tmp_path / "b", "other", "instant", timeout=1.0)
+
+    async def both() -> list[flowagent.Turn]:
+        calls = [victim.new_conversation(), other.new_conversation()]
+        for conv in calls:
+            await conv.start_async()
+        return list(await asyncio.gather(*(c.handle_async("hi") for c in calls)))
+
+    hit, bystander = asyncio.run(both())
+    assert hit.outcome == "fallback"
+    assert (bystander.outcome, bystander.text) == ("complete", "Result ok.")
+
+
+@pytest.mark.parametrize(
+    "function", ["str_exits", "str_interrupts", "str_raises", "broken_dict", "deep"]
+)
+def test_a_result_that_cannot_be_read_is_a_failed_action(tmp_path: Path, function: str) -> None:
+    """A value whose `str()` raises (SystemExit too), a dict whose `items()` raises, or a
+    result nested 100,000 deep fails the action in sync and async turns alike."""
+    flow = flow_in(tmp_path, "odd", function, timeout=2.0)
+    for turn in (call(flow), call_async(flow)):
+        assert (turn.outcome, turn.event) == ("fallback", "action_error")
+
+
+def test_an_async_action_that_swallows_cancellation_fails_at_its_timeout(tmp_path: Path) -> None:
+    """Its cancellation is asked for at the timeout; it carries on, but the turn does not wait
+    for it (handle_async used to never return)."""
+    flow = flow_in(tmp_path, "stubborn", "ignores_cancel", timeout=0.1)
+    try:
+        started = time.perf_counter()
+        turn = call_async(flow)
+        assert time.perf_counter() - started < 1.0
+        assert (turn.outcome, turn.event) == ("fallback", "action_error")
+        assert sys.modules[flow.compiled.actions["RUN"].__module__].CANCELLED.wait(1)
+    finally:
+        release(flow)
+
+
+def test_a_blocking_async_action_neither_outlives_its_timeout_nor_blocks_the_loop(
+    tmp_path: Path,
+) -> None:
+    """An `async def` action that blocks (time.sleep, sync I/O) runs on an event loop of its
+    own: the turn fails at the timeout, and a 10 ms timer on the caller's loop keeps time."""
+    flow = flow_in(tmp_path, "blocking", "blocks", timeout=0.2)
+
+    async def go() -> tuple[flowagent.Turn, float, float]:
+        conv = flow.new_conversation()
+        await conv.start_async()
+        late = 0.0
+        stop = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal late
+            while not stop.is_set():
+                due = time.perf_counter() + 0.01
+                await asyncio.sleep(0.01)
+                late = max(late, time.perf_counter() - due)
+
+        tick = asyncio.create_task(ticker())
+        started = time.perf_counter()
+        turn = await conv.handle_async("hi")
+        took = time.perf_counter() - started
+        stop.set()
+        await tick
+        return turn, took, late
+
+    try:
+        turn, took, late = asyncio.run(go())
+    finally:
+        release(flow)
+    assert (turn.outcome, turn.event) == ("fallback", "action_error")
+    assert took < 1.0  # the timeout (0.2 s) holds; the action blocks for 5 s
+    assert late < 0.1  # the loop was never held (it was for the whole action before)
+
+
+def test_a_hang_up_during_an_async_action_cancels_the_action(tmp_path: Path) -> None:
+    """Cancelling `handle_async` (the call ended) cancels the action running for it, and the
+    cancellation reaches the caller."""
+    flow = flow_in(tmp_path, "waits", "waits", timeout=5.0)
+    module = sys.modules[flow.compiled.actions["RUN"].__module__]
+
+    async def go() -> None:
+        conv = flow.new_conversation()
+        await conv.start_async()
+        task = asyncio.create_task(conv.handle_async("hi"))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(go())
+    assert module.CANCELLED.wait(1)

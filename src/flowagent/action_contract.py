@@ -278,14 +278,30 @@ def missing_result(
     flow reads next (`needed`: key → the state that reads it), or None."""
     for key, reader in needed.items():
         if key not in returned and key not in earlier:
-            got = ", ".join(repr(k) for k in returned) or "nothing"
-            close = difflib.get_close_matches(key, [str(k) for k in returned], n=1, cutoff=0.6)
+            names = [k for k in returned if _is_name(k)]
+            others = len(returned) - len(names)
+            shown = [repr(k) for k in names]
+            if others:
+                shown.append(f"{others} other key{'s' * (others > 1)}")  # not quoted: data?
+            got = ", ".join(shown) or "nothing"
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             return ActionError(
                 ref,
                 f"it returned no {key!r} (returned {got}), which {reader} reads as"
                 f" {{{{ result.{key} }}}}" + (f" (did you mean {close[0]!r}?)" if close else ""),
             )
     return None
+
+
+def _is_name(key: object) -> bool:
+    """A result key that is a name an author writes (`reference`, `booking_id`): shown in a
+    failure's reason. Any other key (`"+14155550123"`, `"Maria Lopez"`) may be the booking's
+    data, and is never quoted in a log line."""
+    return isinstance(key, str) and key.isascii() and key.isidentifier() and len(key) <= 40
+
+
+def _key_text(key: object) -> str:
+    return repr(key) if _is_name(key) else f"<a {type(key).__name__} key>"
 
 
 def unspeakable(value: Any, depth: int = 0) -> str | None:
@@ -295,7 +311,7 @@ def unspeakable(value: Any, depth: int = 0) -> str | None:
         for k, v in value.items():
             found = unspeakable(v, depth + 1) if depth < 16 else None
             if found:
-                return f"[{k!r}]{found}" if depth else f"{k!r}{found}"
+                return f"[{_key_text(k)}]{found}" if depth else f"{_key_text(k)}{found}"
         return None
     if isinstance(value, list | tuple):
         for i, v in enumerate(value):

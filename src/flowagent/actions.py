@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import contextvars
 import hashlib
 import importlib
 import importlib.util
@@ -55,6 +57,7 @@ from flowagent.action_contract import (
     unspeakable,
 )
 from flowagent.errors import ActionError
+from flowagent.redaction import described, safe_str
 
 ActionFn = Callable[[dict[str, Any]], Any]
 
@@ -187,34 +190,75 @@ class _Raised(Exception):
     waiting side can tell it from a KeyboardInterrupt aimed at itself."""
 
     def __init__(self, error: BaseException) -> None:
-        super().__init__(repr(error))
+        super().__init__(type(error).__qualname__)
         self.error = error
+
+
+class _Call:
+    """One call of an action, running in its own daemon thread: `future` gets its normalised
+    result (or `_Raised`). A coroutine runs on an event loop of its own in that thread, so
+    `cancel()` can reach it from any thread; a plain function cannot be stopped."""
+
+    __slots__ = ("_cancelled", "_lock", "_loop", "_task", "future")
+
+    def __init__(self) -> None:
+        self.future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
+        self.future.set_running_or_notify_cancel()  # nobody can cancel it: it is ours to finish
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """Cancel a coroutine action at its next `await` (its timeout passed, or the turn was
+        cancelled). It may swallow the cancellation: then its thread runs on, and no turn
+        waits for it."""
+        with self._lock:
+            self._cancelled = True
+            loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            with contextlib.suppress(RuntimeError):  # its loop closed: the action has ended
+                loop.call_soon_threadsafe(task.cancel)
+
+    async def awaited(self, awaitable: Any) -> Any:
+        with self._lock:
+            if self._cancelled:
+                close = getattr(awaitable, "close", None)
+                if callable(close):
+                    close()  # never started: no "coroutine was never awaited" warning
+                raise asyncio.CancelledError
+            self._loop = asyncio.get_running_loop()
+            self._task = asyncio.current_task()
+        return await awaitable
 
 
 _running: dict[Any, int] = {}
 _running_lock = threading.Lock()
 
 
-def _start(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any:
-    """Start `fn` in its own daemon thread; a `concurrent.futures.Future` of its result."""
+def _start(ref: str, fn: ActionFn, slots: dict[str, Any]) -> _Call:
+    """Start `fn` in its own daemon thread: a plain function is called there; whatever its
+    call returns that is awaitable (an `async def`'s coroutine) is run to its end on a new
+    event loop there. Its result is normalised there too, so nothing the action made — a
+    value whose `str()` raises, a result nested 100,000 deep — runs in the caller's thread.
+    The thread runs in a copy of the caller's context (`contextvars`)."""
     with _running_lock:
         busy = _running.get(fn, 0)
         if busy >= MAX_RUNNING_PER_ACTION:
             raise ActionError(ref, f"{busy} earlier calls are still running (past their timeout?)")
         _running[fn] = busy + 1
-    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-    future.set_running_or_notify_cancel()  # nobody can cancel it: it is ours to finish
+    call = _Call()
 
     def work() -> None:
         try:
-            if inspect.iscoroutinefunction(fn):
-                result = asyncio.run(_await_with_timeout(fn, slots, timeout))
-            else:
-                result = fn(dict(slots))
+            result = fn(dict(slots))
+            if inspect.isawaitable(result):
+                result = asyncio.run(call.awaited(result))
+            value = _normalise(ref, result)
         except BaseException as err:  # whatever the action raised, SystemExit too
-            future.set_exception(_Raised(err))
+            call.future.set_exception(_Raised(err))
         else:
-            future.set_result(result)
+            call.future.set_result(value)
         finally:
             with _running_lock:
                 left = _running.get(fn, 1) - 1
@@ -223,64 +267,57 @@ def _start(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any
                 else:
                     _running.pop(fn, None)
 
-    threading.Thread(target=work, name=f"flowagent-action {ref}", daemon=True).start()
-    return future
+    context = contextvars.copy_context()
+    threading.Thread(
+        target=context.run, args=(work,), name=f"flowagent-action {ref}", daemon=True
+    ).start()
+    return call
 
 
 def _failure(ref: str, err: BaseException) -> ActionError:
     if isinstance(err, ActionError):
         return err
-    if isinstance(err, TimeoutError):
-        return ActionError(ref, "timed out")
-    return ActionError(ref, f"{type(err).__name__}: {err}")
+    if isinstance(err, asyncio.CancelledError):
+        return ActionError(ref, "it was cancelled (not by its timeout)")
+    return ActionError(ref, f"raised {described(err)}", safe_str(err))
 
 
 def run_action(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) -> dict[str, Any]:
-    """Run an action from synchronous code. Raises ActionError on failure or timeout."""
-    future = _start(ref, fn, slots, timeout)
+    """Run an action from synchronous code, waiting at most `timeout` seconds. Raises
+    ActionError on failure or timeout (a coroutine action is then cancelled)."""
+    call = _start(ref, fn, slots)
     try:
-        result = future.result(timeout=timeout)
+        return call.future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
+        call.cancel()
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
     except _Raised as raised:
-        raise _failure(ref, raised.error) from raised.error
-    return _normalise(ref, result)
-
-
-async def _await_with_timeout(fn: ActionFn, slots: dict[str, Any], timeout: float) -> Any:
-    return await asyncio.wait_for(fn(dict(slots)), timeout)
+        raise _failure(ref, raised.error) from None
+    except BaseException:  # e.g. Ctrl-C in the waiting thread: the action stops too
+        call.cancel()
+        raise
 
 
 async def run_action_async(
     ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float
 ) -> dict[str, Any]:
-    """Run an action from async code: a coroutine function is awaited on this loop, a plain
-    function runs in its own thread. Raises ActionError on failure or timeout."""
-    if not inspect.iscoroutinefunction(fn):
-        future = _start(ref, fn, slots, timeout)
-        try:
-            # wait_for cancels only the asyncio wrapper: the thread's future cannot be.
-            result = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
-        except TimeoutError:
-            raise ActionError(ref, f"timed out after {timeout:g}s") from None
-        except _Raised as raised:
-            raise _failure(ref, raised.error) from raised.error
-        return _normalise(ref, result)
+    """Run an action from async code without ever running it on this event loop: it runs in
+    its own thread (a coroutine on an event loop of its own there), so an action that blocks
+    (`time.sleep` in an `async def`), ignores cancellation or raises anything cannot hold this
+    loop or outlive `timeout` seconds here. Raises ActionError on failure or timeout; if this
+    task is cancelled (a hang-up), the action is cancelled too and CancelledError propagates."""
+    call = _start(ref, fn, slots)
     try:
-        # `asyncio.timeout` awaits the coroutine inline (no extra task): an action that
-        # finishes without blocking costs no trip through a busy event loop.
-        async with asyncio.timeout(timeout):
-            result = await fn(dict(slots))
+        # wait_for cancels only the asyncio wrapper: the thread's future cannot be.
+        return await asyncio.wait_for(asyncio.wrap_future(call.future), timeout)
     except TimeoutError:
+        call.cancel()
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
-    except asyncio.CancelledError as err:
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise  # the call itself is being cancelled (hang-up): not the action's failure
-        raise _failure(ref, err) from err
-    except (Exception, SystemExit) as err:
-        raise _failure(ref, err) from err
-    return _normalise(ref, result)
+    except _Raised as raised:
+        raise _failure(ref, raised.error) from None
+    except BaseException:  # the turn itself is cancelled (hang-up): the action is too
+        call.cancel()
+        raise
 
 
 # --- results -----------------------------------------------------------------------------
@@ -293,18 +330,12 @@ def _normalise(ref: str, result: Any) -> dict[str, Any]:
     if result is None:
         return {}
     if not isinstance(result, Mapping):
-        raise ActionError(
-            ref, f"it returned {type(result).__name__} {_preview(result)}, not a dict (or None)"
-        )
+        # Never the value itself in the reason: it is the booking's data (a name, a phone).
+        raise ActionError(ref, f"it returned {type(result).__name__}, not a dict (or None)")
     bad = unspeakable(result)
     if bad is not None:
         raise ActionError(ref, f"its result {bad} has no text to speak or store")
     return {_clean_text(str(k)): json_safe(v) for k, v in result.items()}
-
-
-def _preview(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def json_safe(value: Any, depth: int = 0) -> Any:

@@ -30,6 +30,7 @@ from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
 from flowagent.nonspeech import LOST_EDGE
 from flowagent.observe import EventSink, store_event, turn_events
 from flowagent.out_of_scope import foreign, language_request
+from flowagent.redaction import described, error_fields, exc_info
 from flowagent.scope import TurnScope
 from flowagent.slots.base import ExtractContext, SlotValue
 from flowagent.snapshot import validate_snapshot
@@ -240,7 +241,20 @@ class Conversation:
         scope, clean = begun
         while scope.pending_action is not None and not self._ctx.ended:
             state, scope.pending_action = scope.pending_action, None
-            outcome = await scope.run_action_async(state)
+            try:
+                outcome = await scope.run_action_async(state)
+            except Exception as err:  # a flowagent bug around the action: a failed action
+                log.error(
+                    "action step failed: %s",
+                    described(err),
+                    exc_info=exc_info(err),
+                    extra={
+                        "conversation_id": self._ctx.conversation_id,
+                        "state": state,
+                        **error_fields(err),
+                    },
+                )
+                outcome = False
             self._guarded(scope, lambda s=state, ok=outcome: scope.after_action(s, ok))
         return await self._persist_async(self._end(scope, clean))
 
@@ -405,10 +419,16 @@ class Conversation:
     def _guarded(self, scope: TurnScope, step: Any) -> None:
         try:
             step()
-        except Exception:  # a flowagent bug must not end the call: fall back gracefully
-            log.exception(
-                "turn failed",
-                extra={"conversation_id": self._ctx.conversation_id, "state": self._ctx.state},
+        except Exception as err:  # a flowagent bug must not end the call: fall back gracefully
+            log.error(
+                "turn failed: %s",
+                described(err),
+                exc_info=exc_info(err),
+                extra={
+                    "conversation_id": self._ctx.conversation_id,
+                    "state": self._ctx.state,
+                    **error_fields(err),
+                },
             )
             ctx = self._ctx
             fallback = self._flow.fallback
@@ -418,8 +438,8 @@ class Conversation:
                 try:
                     scope.enter(fallback)
                     return
-                except Exception:
-                    log.exception("fallback failed")
+                except Exception as err:
+                    log.error("fallback failed: %s", described(err), exc_info=exc_info(err))
             scope.finish("error")
 
     def _finish(self, scope: TurnScope, user: str | None) -> Turn:
@@ -498,8 +518,8 @@ class Conversation:
             for sink in self._sinks:
                 try:
                     sink.emit(event)
-                except Exception:
-                    log.exception("event sink failed")
+                except Exception as err:
+                    log.error("event sink failed: %s", described(err), exc_info=exc_info(err))
 
     def _ended_turn(self, user: str) -> Turn:
         return self._make_turn("", user, (), "ended", ())

@@ -122,12 +122,18 @@ class StoreConflict(StoreError):
 
 class ActionError(FlowagentError):
     """Raised inside the engine when a user action raises or times out. The engine catches it,
-    logs it and routes the conversation to the fallback state; callers never see it."""
+    logs it and routes the conversation to the fallback state; callers never see it.
 
-    def __init__(self, action: str, reason: str) -> None:
+    `reason` says what went wrong without any value the action was given or returned (`raised
+    CalendarError at booking.py:41 in book`, `timed out after 5s`); `error` is the message of
+    the exception the action raised, which may quote personal data — it is logged only in
+    the record's structured `error` field (see `flowagent.redaction`)."""
+
+    def __init__(self, action: str, reason: str, error: str | None = None) -> None:
         super().__init__(f"action {action!r} failed: {reason}")
         self.action = action
         self.reason = reason
+        self.error = error
 
 
 class ExtensionError(FlowagentError):

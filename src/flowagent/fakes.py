@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flowagent.errors import ActionError, ExtensionError
+from flowagent.redaction import safe_str
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
@@ -68,8 +69,8 @@ class FakeAction:
         if self.raises is not None:
             err = self.raises if isinstance(self.raises, BaseException) else None
             if err is None:
-                raise ActionError(ref, f"RuntimeError: {self.raises}")
-            raise ActionError(ref, f"{type(err).__name__}: {err}")
+                raise ActionError(ref, "raised RuntimeError", str(self.raises))
+            raise ActionError(ref, f"raised {type(err).__qualname__}", safe_str(err))
         return {str(k): v for k, v in (self.returns or {}).items()}
 
 

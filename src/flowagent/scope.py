@@ -390,11 +390,11 @@ class TurnScope:
         return True
 
     def _action_failed(self, state: str, err: ActionError) -> bool:
-        log.error(
+        log.error(  # the reason quotes no value; the action's own message only in `error`
             "action %r failed: %s",
             err.action,
             err.reason,
-            extra={"action": err.action, "reason": err.reason, "state": state},
+            extra={"action": err.action, "reason": err.reason, "state": state, "error": err.error},
         )
         self.event = "action_error"
         self.marks.append(f"action_error:{state}")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flowagent.redaction import described, error_fields, exc_info
 from flowagent.render import Template
 from flowagent.slots.base import ExtractContext, Extraction, SlotValue
 from flowagent.slots.corrections import is_correction
@@ -177,8 +178,15 @@ def validate(
         check = Check(value, slot_type, ctx.now, flow.hours, rule.params)
         try:
             failed = rule.validator.fn(check)
-        except (Exception, SystemExit):  # a buggy rule must neither end the call nor pass all
-            log.exception("validator failed", extra={"slot": info.name, "rule": rule.name})
+        except (Exception, SystemExit) as err:  # a buggy rule must neither end the call nor
+            log.error(  # pass all; the log names the error, never the value it was checking
+                "validator %s of slot %s failed: %s",
+                rule.name,
+                info.name,
+                described(err),
+                exc_info=exc_info(err),
+                extra={"slot": info.name, "rule": rule.name, **error_fields(err)},
+            )
             # Fail closed: a value no rule could check is refused. The rule's own message
             # is used unless it needs variables only a working check provides.
             if rule.validator.provides & set(rule.message.names):

@@ -45,6 +45,7 @@ from flowagent.livekit.hints import send_hints
 from flowagent.livekit.llm import FlowLLM
 from flowagent.livekit.turns import FlowTurnDetector
 from flowagent.observe import EventSink, FlowEvent
+from flowagent.redaction import described, exc_info
 from flowagent.slots.base import SlotValue
 from flowagent.store.base import ConversationStore
 from flowagent.turn import Turn
@@ -260,8 +261,8 @@ class FlowAgent(Agent):
                 result = self.on_handoff(dict(turn.slots))
                 if inspect.isawaitable(result):
                     await result
-            except Exception:
-                log.exception("handoff hook failed")
+            except Exception as err:
+                log.error("handoff hook failed: %s", described(err), exc_info=exc_info(err))
         if self.end_session:
             self.session.shutdown(drain=True)
 
@@ -360,8 +361,8 @@ class FlowAgent(Agent):
         for sink in self._sinks:
             try:
                 sink.emit(event)
-            except Exception:
-                log.exception("event sink failed")
+            except Exception as err:
+                log.error("event sink failed: %s", described(err), exc_info=exc_info(err))
 
     # --- keypad ------------------------------------------------------------------------
     def handle_dtmf(self, digit: str) -> None:

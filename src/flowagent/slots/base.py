@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, ClassVar
 
+from flowagent.redaction import described, error_fields, exc_info
+
 log = logging.getLogger("flowagent.slots")
 
 #: A normalised slot value. Always JSON-safe so that snapshots are plain JSON.
@@ -134,9 +136,13 @@ class Extractor(ABC):
                 return []
         try:
             found = self._extract_all(text, ctx)
-        except Exception:  # an extractor bug must never end a call
-            log.exception(
-                "extractor %s failed", self.type_name, extra={"slot_type": self.type_name}
+        except Exception as err:  # an extractor bug must never end a call
+            log.error(  # the type and place only: the message may quote the caller's words
+                "extractor %s failed: %s",
+                self.type_name,
+                described(err),
+                exc_info=exc_info(err),
+                extra={"slot_type": self.type_name, **error_fields(err)},
             )
             return []
         return mark_negations(text, sorted(found, key=lambda e: (e.start, e.end)))
