@@ -5,8 +5,11 @@ value through."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,6 +47,8 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\nflow: x\nstart: A\nstates: {A: {kind: end}}\n"
 
 
+_NEAR_LIMIT = 256 * 1024 - 200
+
 HOSTILE = {
     "billion_laughs": billion_laughs(),
     "deep_nesting": "flow: x\nstart: A\nstates: " + "[" * 1000 + "]" * 1000 + "\n",
@@ -63,6 +68,12 @@ HOSTILE = {
     "aliased_key_bomb": billion_laughs().replace("flow: x", "? *i\n: 1\nflow: x"),
     "bad_timestamp": "flow: x\nstart: A\ndescription: !!timestamp 2026-13-45\n"
     "states: {A: {kind: end}}\n",
+    # Just under the size limit: PyYAML's pure-Python parser took 1-5 s and ~49 MB on these.
+    "flow_list_at_the_size_limit": ("flow: t\nx: [" + "a," * (_NEAR_LIMIT // 2))[:_NEAR_LIMIT],
+    "block_list_at_the_size_limit": ("flow: t\nx:\n" + "- a\n" * (_NEAR_LIMIT // 4))[:_NEAR_LIMIT],
+    "many_vars_at_the_size_limit": (
+        "flow: t\nstart: A\nvars:\n" + "".join(f"  v{i}: x\n" for i in range(_NEAR_LIMIT // 10))
+    )[:_NEAR_LIMIT],
 }
 
 
@@ -101,6 +112,42 @@ def test_an_oversized_flow_file_is_refused_before_parsing(tmp_path: Path) -> Non
     err, elapsed, _ = load_measured(path)
     assert elapsed < 1.0
     assert "too large" in str(err)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_without_reading_it(device: str) -> None:
+    """/dev/zero has size 0 and no end: it is refused as a device, never read until memory
+    runs out."""
+    with pytest.raises(FlowDefinitionError, match="a device, not a flow file") as caught:
+        flowagent.load_flow(device)
+    assert caught.value.problems[0].file == device
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer forever; it is refused at once."""
+    fifo = tmp_path / "flow.yaml"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+    worker = threading.Thread(
+        target=lambda: _capture(lambda: flowagent.load_flow(fifo), outcome), daemon=True
+    )
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "load_flow blocked on a FIFO"
+    assert isinstance(outcome[0], FlowDefinitionError)
+    assert "FIFO" in str(outcome[0])
+
+
+def test_a_directory_is_refused_as_such(tmp_path: Path) -> None:
+    with pytest.raises(FlowDefinitionError, match="a directory, not a flow file"):
+        flowagent.load_flow(tmp_path)
+
+
+def _capture(step: Callable[[], object], into: list[BaseException]) -> None:
+    try:
+        step()
+    except BaseException as err:  # the test looks at what was raised
+        into.append(err)
 
 
 def test_a_huge_number_says_which_line_and_how_to_fix_it(tmp_path: Path) -> None:

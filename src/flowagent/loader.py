@@ -7,15 +7,23 @@ refuses duplicate keys, and records the line of every mapping key and list item 
 validation errors can name the exact line.
 
 A flow file is also input that may be hostile (downloaded, generated, fuzzed), so reading one
-is bounded: at most `MAX_FLOW_BYTES`, nesting at most `MAX_DEPTH` levels, at most `MAX_VALUES`
-values after aliases are expanded (a ~1 KB "billion laughs" file expands to 387 million),
-keys are plain scalars, and a value PyYAML cannot build (a 5,000-digit number, a 13th month)
-is an error at its line. Every such file fails in milliseconds with a `FlowDefinitionError`.
+is bounded: only a regular file is read (a device such as `/dev/zero`, a FIFO or a directory is
+refused before it is opened for reading), at most `MAX_FLOW_BYTES`, nesting at most `MAX_DEPTH`
+levels, at most `MAX_VALUES` values as written and once aliases are expanded (a ~1 KB "billion
+laughs" file expands to 387 million), keys are plain scalars, and a value PyYAML cannot build (a
+5,000-digit number, a 13th month) is an error at its line.
+
+The limits are checked on libyaml's event stream first (PyYAML's C parser, flat, ~1 µs an
+event) and the document is then composed by the C parser too, so a file at the size limit is
+refused (or loaded) in tens of milliseconds rather than the seconds PyYAML's pure-Python parser
+takes; without libyaml the pure-Python parser counts the same limits as it composes.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +38,11 @@ Loc = tuple[str | int, ...]
 MAX_FLOW_BYTES = 256 * 1024
 #: Deepest nesting of mappings and lists (a flow needs about 6).
 MAX_DEPTH = 40
-#: Most values (scalars, lists, mappings) a file may hold once aliases are expanded.
-MAX_VALUES = 100_000
+#: Most values (scalars, lists, mappings) a file may hold, as written and once aliases are
+#: expanded (the reference flow holds ~400; a flow with long choice lists a few thousand).
+MAX_VALUES = 20_000
+#: Whether PyYAML has its C parser (libyaml); it does in the wheels PyPI ships.
+_HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
 
 class _LimitError(yaml.MarkedYAMLError):
@@ -52,14 +63,20 @@ class _FlowYamlLoader(yaml.SafeLoader):
             )
         super().fetch_flow_collection_start(TokenClass)
 
+    _nodes = 0
+
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         self._depth += 1
+        self._nodes += 1
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _LimitError(
                     problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
                 )
+            if self._nodes > MAX_VALUES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _LimitError(problem=_too_many_values(), problem_mark=mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -85,6 +102,49 @@ _FlowYamlLoader.yaml_implicit_resolvers = {
     ]
     for first, resolvers in _FlowYamlLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _FlowYamlCLoader(yaml.CSafeLoader if _HAVE_LIBYAML else yaml.SafeLoader):  # type: ignore[misc]
+    """The same document model composed by libyaml (C): used once `_prescan` has checked the
+    event stream against the limits, so its (recursive, C) composer never meets a deep file."""
+
+    yaml_implicit_resolvers = _FlowYamlLoader.yaml_implicit_resolvers
+
+
+def _too_many_values() -> str:
+    return (
+        f"the file holds more than {MAX_VALUES:,} values (a flow needs a few hundred;"
+        " aliases that repeat each other?)"
+    )
+
+
+def _prescan(text: str) -> None:
+    """Walk libyaml's event stream (flat: no recursion, C speed) and raise `_LimitError` at
+    the first node past `MAX_DEPTH` levels or `MAX_VALUES` nodes as written; a syntax error
+    is raised as libyaml reports it (a `MarkedYAMLError` with its mark)."""
+    loader = yaml.CSafeLoader(text)
+    depth = nodes = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    nodes_kinds = (yaml.ScalarEvent, yaml.AliasEvent, *starts)
+    try:
+        while loader.check_event():
+            event: Any = loader.get_event()
+            mark: Any = event.start_mark  # libyaml's own Mark type, read the same way
+            if isinstance(event, nodes_kinds):
+                nodes += 1
+                if depth + 1 > MAX_DEPTH:
+                    raise _LimitError(
+                        problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
+                    )
+                if nodes > MAX_VALUES:
+                    raise _LimitError(problem=_too_many_values(), problem_mark=mark)
+                if isinstance(event, starts):
+                    depth += 1
+            elif isinstance(event, ends):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 class LocatedDocument:
@@ -266,8 +326,8 @@ def parse_yaml(text: str, file: str = "<flow>", what: str = "flow file") -> Loca
     if len(text) > MAX_FLOW_BYTES:
         raise FlowDefinitionError([_too_large(len(text), file)])
     try:
-        loader = _FlowYamlLoader(text)
-    except yaml.reader.ReaderError as err:  # an unprintable character, before any parsing
+        yaml.reader.Reader(text)  # refuses unprintable characters, before any parsing
+    except yaml.reader.ReaderError as err:
         line = text.count("\n", 0, max(0, err.position)) + 1
         raise FlowDefinitionError(
             [
@@ -276,7 +336,11 @@ def parse_yaml(text: str, file: str = "<flow>", what: str = "flow file") -> Loca
                 )
             ]
         ) from None
+    loader: yaml.SafeLoader
+    loader = _FlowYamlCLoader(text) if _HAVE_LIBYAML else _FlowYamlLoader(text)
     try:
+        if _HAVE_LIBYAML:
+            _prescan(text)
         node = loader.get_single_node()
     except _LimitError as err:
         raise FlowDefinitionError([_limit_problem(err, file)]) from None
@@ -357,9 +421,9 @@ def _limit_problem(err: _LimitError, file: str) -> Problem:
     )
 
 
-def _too_large(size: int, file: str) -> Problem:
+def _too_large(size: int, file: str, limit: int = MAX_FLOW_BYTES) -> Problem:
     return Problem(
-        f"the file is too large ({size:,} bytes; a flow file may have at most {MAX_FLOW_BYTES:,})",
+        f"the file is too large ({size:,} bytes; a flow file may have at most {limit:,})",
         file=file,
         line=1,
         hint="split long choice lists into a generated file, or check this is a flow file",
@@ -367,16 +431,77 @@ def _too_large(size: int, file: str) -> Problem:
 
 
 def read_yaml_file(path: str | Path, what: str = "flow file") -> LocatedDocument:
-    """Read and parse a flow file (or another kind of file: `what`, for messages); a missing
-    or unreadable file is a FlowDefinitionError."""
+    """Read and parse a flow file (or another kind of file: `what`, for messages). A missing,
+    unreadable or oversized file, or one that is not a regular file (a directory, a device
+    such as `/dev/zero`, a FIFO, a socket), is a FlowDefinitionError naming it."""
     p = Path(path)
+    return parse_yaml(read_text_bounded(p, MAX_FLOW_BYTES, what), str(p), what)
+
+
+def read_text_bounded(path: Path, limit: int, what: str = "flow file") -> str:
+    """The UTF-8 text of the regular file `path`, of at most `limit` bytes. Never reads more
+    than `limit + 1` bytes and never blocks: a FIFO is opened non-blocking and refused, like a
+    directory or a device, before anything is read. Raises FlowDefinitionError."""
+    name = str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FLOW_BYTES:
-            raise FlowDefinitionError([_too_large(size, str(p))])
-        text = p.read_text(encoding="utf-8")
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise FlowDefinitionError([Problem("no such file", file=str(p))]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise FlowDefinitionError([Problem(f"cannot read the file: {err}", file=str(p))]) from None
-    return parse_yaml(text, str(p), what)
+        raise FlowDefinitionError([Problem("no such file", file=name)]) from None
+    except IsADirectoryError:
+        raise FlowDefinitionError([_not_regular("a directory", name, what)]) from None
+    except OSError as err:
+        raise FlowDefinitionError(
+            [Problem(f"cannot read the file: {_reason(err)}", file=name)]
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FlowDefinitionError([_not_regular(_file_kind(info.st_mode), name, what)])
+        if info.st_size > limit:
+            raise FlowDefinitionError([_too_large(info.st_size, name, limit)])
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as err:
+        raise FlowDefinitionError(
+            [Problem(f"cannot read the file: {_reason(err)}", file=name)]
+        ) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while we looked (or its size was not what it said)
+        raise FlowDefinitionError([_too_large(len(data), name, limit)])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise FlowDefinitionError(
+            [
+                Problem(
+                    f"cannot read the file: not UTF-8 text ({err.reason} at byte {err.start})",
+                    file=name,
+                    line=data.count(b"\n", 0, err.start) + 1,
+                )
+            ]
+        ) from None
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _not_regular(kind: str, file: str, what: str) -> Problem:
+    return Problem(
+        f"this is {kind}, not a {what}" if kind.startswith("a ") else f"this is {kind}",
+        file=file,
+        hint="give the path of a regular .yaml file",
+    )
