@@ -29,11 +29,11 @@ Names, from four sources (the union):
 at 100, names such as Sai, Xi, Dev, Bose stay blocked; above 300 the lists start to take
 words callers say for the reason of their call ("cleaning", "music", "pain" at 1,000).
 
-`common_words.txt` = words − names. `name_words.txt` = the words of Zipf ≥ 4.3 (about 20 per
+`common_words.txt` = words − names. `name_words.txt` = the words of Zipf ≥ 4.6 (about 40 per
 million or more) that are names *and* lower-case entries of an English dictionary (SCOWL's
 american-english list, Debian `wamerican`: Kevin Atkinson's permissive SCOWL licence), less
-the US first names borne by at least 0.05% of people of either sex in the Census ("Mark",
-"Rose", "Grace" are names first). Both outputs are CC BY-SA 4.0, like the wordfreq data
+the US first names and surnames borne by at least 0.05% of people (of one sex, for first
+names) in the Census: "Mark", "Rose", "Grace", "Smith", "King" are names first. Both outputs are CC BY-SA 4.0, like the wordfreq data
 they come from.
 """
 
@@ -55,8 +55,8 @@ DATA = Path(__file__).resolve().parents[2] / "src" / "flowagent" / "slots" / "da
 ZIPF = 3.0
 SURNAMES = 4000
 TOP_N = 300
-EVERYDAY_ZIPF = 4.3
-COMMON_FIRST = 0.05  # % of people of one sex (Census 1990)
+EVERYDAY_ZIPF = 4.6
+COMMON_NAME = 0.05  # % of people of one sex (first names) or of all (surnames), Census 1990
 DICTIONARY = Path("/usr/share/dict/american-english")
 
 
@@ -92,8 +92,10 @@ def main() -> None:
     known = {"male", "female", "mostly_male", "mostly_female"}
     firsts = census("dist.male.first") + census("dist.female.first")
     first = {n for n, _ in firsts}
-    common_first = {n for n, share in firsts if share >= COMMON_FIRST}
-    surnames = {n for n, _ in census("dist.all.last")[:SURNAMES]}
+    lasts = census("dist.all.last")
+    surnames = {n for n, _ in lasts[:SURNAMES]}
+    # names first: "Mark", "Rose", "Smith", "King" (about the 300 commonest of each list)
+    common_names = {n for n, share in firsts + lasts if share >= COMMON_NAME}
     world = world_names(TOP_N)
     lexicon = {
         w for w in DICTIONARY.read_text(encoding="utf-8").split() if w.islower()
@@ -112,7 +114,7 @@ def main() -> None:
         )
         if not is_name:
             common.append(word)
-        elif zipf >= EVERYDAY_ZIPF and word in lexicon and word not in common_first:
+        elif zipf >= EVERYDAY_ZIPF and word in lexicon and word not in common_names:
             everyday.append(word)
     licence = "wordfreq (CC BY-SA 4.0, Robyn Speer); CC BY-SA 4.0.\n"
     (DATA / "common_words.txt").write_text(
