@@ -11,7 +11,10 @@
     python benchmarks/data/build_common_words.py
 
 Words: every English word with a Zipf frequency of at least 3.0 in wordfreq (about once per
-million words or more; wordfreq v3.1, Robyn Speer; its data is CC BY-SA 4.0).
+million words or more; wordfreq v3.1, Robyn Speer; its data is CC BY-SA 4.0), and the
+lower-case entries of an English dictionary (SCOWL's american-english list, Debian
+`wamerican`: Kevin Atkinson's permissive SCOWL licence) down to Zipf 2.5, which adds the
+rarer words callers say for the reason of their call ("toothache", "checkup", "reschedule").
 
 Names, from four sources (the union):
 - US Census 1990 first names (all) and the 4,000 commonest surnames, from the `names`
@@ -30,8 +33,7 @@ at 100, names such as Sai, Xi, Dev, Bose stay blocked; above 300 the lists start
 words callers say for the reason of their call ("cleaning", "music", "pain" at 1,000).
 
 `common_words.txt` = words − names. `name_words.txt` = the words of Zipf ≥ 4.6 (about 40 per
-million or more) that are names *and* lower-case entries of an English dictionary (SCOWL's
-american-english list, Debian `wamerican`: Kevin Atkinson's permissive SCOWL licence), less
+million or more) that are names *and* lower-case entries of the dictionary, less
 the US first names and surnames borne by at least 0.05% of people (of one sex, for first
 names) in the Census: "Mark", "Rose", "Grace", "Smith", "King" are names first. Both outputs are CC BY-SA 4.0, like the wordfreq data
 they come from.
@@ -56,6 +58,7 @@ ZIPF = 3.0
 SURNAMES = 4000
 TOP_N = 300
 EVERYDAY_ZIPF = 4.6
+DICTIONARY_ZIPF = 2.5
 COMMON_NAME = 0.05  # % of people of one sex (first names) or of all (surnames), Census 1990
 DICTIONARY = Path("/usr/share/dict/american-english")
 
@@ -78,7 +81,7 @@ def world_names(top_n: int) -> set[str]:
     found: set[str] = set()
     for file in ("first_names.pkl.gz", "last_names.pkl.gz"):
         with gzip.open(folder / file, "rb") as fh:
-            table = pickle.load(fh)  # noqa: S301 (the package's own data file)
+            table = pickle.load(fh)  # the package's own data file
         for name, info in table.items():
             ranks = [r for r in info["rank"].values() if r is not None]
             if ranks and min(ranks) <= top_n:
@@ -100,12 +103,18 @@ def main() -> None:
     lexicon = {
         w for w in DICTIONARY.read_text(encoding="utf-8").split() if w.islower()
     }
-    common, everyday = [], []
+    frequent = []
     for word in wordfreq.iter_wordlist("en"):
-        zipf = wordfreq.zipf_frequency(word, "en")
-        if zipf < ZIPF:
+        if wordfreq.zipf_frequency(word, "en") < ZIPF:
             break
-        if not re.fullmatch(r"[a-z][a-z']+", word):
+        frequent.append(word)
+    rarer = sorted(
+        lexicon - set(frequent) - {w for w in lexicon if w.endswith("'s")},
+    )
+    common, everyday = [], []
+    for word in frequent + rarer:
+        zipf = wordfreq.zipf_frequency(word, "en")
+        if zipf < DICTIONARY_ZIPF or not re.fullmatch(r"[a-z][a-z']+", word):
             continue
         bare = word.replace("'", "")  # the Census writes "O'Brien" as "OBRIEN"
         is_name = (
@@ -119,7 +128,7 @@ def main() -> None:
     licence = "wordfreq (CC BY-SA 4.0, Robyn Speer); CC BY-SA 4.0.\n"
     (DATA / "common_words.txt").write_text(
         "# Common English words that are not names. Built by benchmarks/data/build_common_words.py\n"
-        "# from wordfreq minus the names of US Census 1990, gender-guesser and names-dataset\n"
+        "# from wordfreq and SCOWL minus the names of US Census 1990, gender-guesser and names-dataset\n"
         f"# (top {TOP_N} first and last names of each of its 105 countries). Data: " + licence
         + "\n".join(sorted(common)) + "\n",
         encoding="utf-8",

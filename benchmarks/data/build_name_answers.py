@@ -202,7 +202,8 @@ def main() -> None:
         rows.append({"kind": "other", "tradition": "—", "text": text, "expected": None})
     with OUT.open("w", encoding="utf-8") as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            text = json.dumps(row, ensure_ascii=False)
+            fh.write(unicodedata.normalize("NFC", text) + "\n")  # as STT writes it
     names = sum(1 for r in rows if r["kind"] == "name")
     print(f"{names} names, {len(rows) - names} non-names → {OUT}")
 
