@@ -28,9 +28,9 @@ Names, from four sources (the union):
   lists of names are generally not copyrightable. Only which words are names is taken from it
   — no name, count or person of it is shipped — and it is a build-time tool only, never a
   runtime dependency (a 55 MB wheel, 3 GB of memory to load).
-`TOP_N` = 300 was chosen by measurement (benchmarks/results/names.md and docs/slots/name.md):
-at 100, names such as Sai, Xi, Dev, Bose stay blocked; above 300 the lists start to take
-words callers say for the reason of their call ("cleaning", "music", "pain" at 1,000).
+`TOP_N` = 300 was chosen by measurement (docs/slots/name.md): at 100, names such as Sai, Xi
+and Dev stay blocked; past 300 words callers say for the reason of their call leave the list
+("music", "pain", "kids", "heater" at 1,000).
 
 `common_words.txt` = words − names. `name_words.txt` = the words of Zipf ≥ 4.6 (about 40 per
 million or more) that are names *and* lower-case entries of the dictionary, less
