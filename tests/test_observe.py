@@ -124,3 +124,17 @@ def test_stats_reads_jsonl_logs(
     sink.close()
     s = Metrics().read([path]).summary()
     assert s["completion_rate"] == 1.0 and s["average_turns"] == len(CALL)
+
+
+def test_stats_report_voice_response_times_and_endpointing_decisions() -> None:
+    rows = [
+        {"event": "voice_response", "conversation_id": "v1", "e2e_ms": ms, "endpointing": d}
+        for ms, d in ((700.0, "complete"), (800.0, "complete"), (2600.0, "incomplete"))
+    ]
+    metrics = Metrics()
+    for row in rows:
+        metrics.add(row)
+    s = metrics.summary()
+    assert s["endpointing"] == {"complete": 2, "incomplete": 1}
+    assert s["voice_response_ms"]["p50"] == 800.0
+    assert "endpointing complete 2, incomplete 1" in format_summary(s)

@@ -39,7 +39,9 @@ from flowagent.wording import compose
 
 if TYPE_CHECKING:
     from flowagent.compiler import CompiledFlow
+    from flowagent.endpointing import AnswerStatus, Delays
     from flowagent.fakes import ActionOverride
+    from flowagent.hints import RecognitionHints
     from flowagent.store.base import ConversationStore
 
 log = logging.getLogger("flowagent.engine")
@@ -161,6 +163,38 @@ class Conversation:
     @property
     def last_turn(self) -> Turn | None:
         return self._last
+
+    def answer_status(self, partial_text: str) -> AnswerStatus:
+        """Whether the caller's words so far completely answer what the agent just asked
+        (`complete`), clearly are not finished (`incomplete`), or neither (`normal`); for a
+        voice channel's endpointing. Reads only; never raises. See `flowagent.endpointing`."""
+        from flowagent.endpointing import answer_status
+
+        return answer_status(self._flow, self._ctx, partial_text)
+
+    def recognition_hints(self) -> RecognitionHints | None:
+        """What the speech recogniser should listen for next: the expected slot's types, an
+        example answer for types where that helps, a choice's labels and synonyms; yes/no for
+        a confirmation; None when nothing in particular is expected. See `flowagent.hints`."""
+        from flowagent.hints import hints_for
+
+        expecting = self._ctx.expecting
+        if self._ctx.ended or not expecting:
+            return None
+        if expecting == "confirmation":
+            return hints_for(["yesno"])
+        info = self._flow.slots.get(expecting)
+        if info is None:
+            return None
+        return hints_for(info.types, info.options, info.labels)
+
+    def endpointing_delays(self) -> Delays:
+        """The silence (s) to wait per answer status in the current state: the state's
+        `voice.endpointing` `min` (complete) and `max` (incomplete), else the defaults."""
+        from flowagent.endpointing import delays
+
+        spec = self._flow.states[self._ctx.state].spec.voice.endpointing
+        return delays(spec.min, spec.max) if spec is not None else delays()
 
     # --- talking -------------------------------------------------------------------------
     def start(self) -> Turn:

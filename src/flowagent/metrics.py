@@ -25,7 +25,8 @@ def _pct(values: list[float], p: float) -> float | None:
 
 class Metrics:
     """Aggregates events: completion, turns, retries, silences, fallbacks, handoffs, slot
-    fill success, transitions and turn latency."""
+    fill success, transitions and turn latency; over a voice channel also end of speech →
+    first agent audio and the endpointing decisions (`voice_response` events)."""
 
     def __init__(self) -> None:
         self.conversations: set[str] = set()
@@ -42,6 +43,8 @@ class Metrics:
         self.action_errors = 0
         self.store_errors: Counter[str] = Counter()  # "operation.reason", e.g. "save.timeout"
         self.latency_ms: list[float] = []
+        self.voice_response_ms: list[float] = []  # end of caller speech → first agent audio
+        self.endpointing: Counter[str] = Counter()  # complete / incomplete / normal / none
 
     def emit(self, event: FlowEvent) -> None:
         self.add(event.to_dict())
@@ -75,6 +78,10 @@ class Metrics:
             self.action_errors += 1
         elif kind == "store_error":
             self.store_errors[f"{row.get('operation')}.{row.get('reason')}"] += 1
+        elif kind == "voice_response":
+            if isinstance(row.get("e2e_ms"), int | float):
+                self.voice_response_ms.append(float(row["e2e_ms"]))
+            self.endpointing[str(row.get("endpointing") or "none")] += 1
 
     def read(self, paths: Iterable[str | Path]) -> Metrics:
         """Add every event of these JSONL files (lines that are not events are skipped)."""
@@ -128,6 +135,11 @@ class Metrics:
                 "p95": _pct(self.latency_ms, 95),
                 "p99": _pct(self.latency_ms, 99),
             },
+            "voice_response_ms": {
+                "p50": _pct(self.voice_response_ms, 50),
+                "p95": _pct(self.voice_response_ms, 95),
+            },
+            "endpointing": dict(self.endpointing.most_common()),
         }
 
 
@@ -150,6 +162,16 @@ def format_summary(s: Mapping[str, Any]) -> str:
         f"turn latency    {latency}",
         "store errors    "
         + (", ".join(f"{k} {v}" for k, v in s.get("store_errors", {}).items()) or "none"),
+    ]
+    if s.get("endpointing"):
+        voice = s["voice_response_ms"]
+        lines.append(
+            "voice response  "
+            + "  ".join(f"{k} {v:.0f} ms" if v is not None else f"{k} —" for k, v in voice.items())
+            + "    endpointing "
+            + ", ".join(f"{k} {v}" for k, v in s["endpointing"].items())
+        )
+    lines += [
         "",
         "outcomes        " + ", ".join(f"{k} {v}" for k, v in s["outcomes"].items()),
         "",
@@ -175,7 +197,10 @@ def format_summary(s: Mapping[str, Any]) -> str:
 
 class PrometheusSink:
     """Exports flow metrics with prometheus-client (`pip install prometheus-client`); serve
-    them with `prometheus_client.start_http_server(port)`."""
+    them with `prometheus_client.start_http_server(port)`. Voice turns add
+    `flowagent_voice_response_seconds` (end of the caller's speech → the agent's first audio,
+    by endpointing decision), `flowagent_endpointing_decisions_total` and
+    `flowagent_endpointing_delay_seconds` (by decision: complete, incomplete, normal, none)."""
 
     def __init__(self, registry: Any = None) -> None:
         try:
@@ -222,6 +247,26 @@ class PrometheusSink:
             ["flow", "operation", "reason"],
             registry=reg,
         )
+        self.voice_response = Histogram(
+            "flowagent_voice_response_seconds",
+            "End of the caller's speech to the agent's first audio, by endpointing decision",
+            ["flow", "endpointing"],
+            registry=reg,
+            buckets=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 5.0),
+        )
+        self.endpointing = PCounter(
+            "flowagent_endpointing_decisions",
+            "Caller turns by endpointing decision (complete, incomplete, normal, none)",
+            ["flow", "decision"],
+            registry=reg,
+        )
+        self.endpointing_delay = Histogram(
+            "flowagent_endpointing_delay_seconds",
+            "Silence waited after the caller's speech before taking the turn",
+            ["flow", "decision"],
+            registry=reg,
+            buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
+        )
         self.ended_labels = ("flow", "outcome")
 
     def emit(self, event: FlowEvent) -> None:
@@ -243,3 +288,9 @@ class PrometheusSink:
             self.moves.labels(f, str(d.get("source")), event.state).inc()
         elif event.event == "store_error":
             self.store_errors.labels(f, str(d.get("operation")), str(d.get("reason"))).inc()
+        elif event.event == "voice_response":
+            decision = str(d.get("endpointing") or "none")
+            self.endpointing.labels(f, decision).inc()
+            self.voice_response.labels(f, decision).observe(float(d.get("e2e_ms", 0.0)) / 1000)
+            if isinstance(d.get("endpointing_delay_s"), int | float):
+                self.endpointing_delay.labels(f, decision).observe(float(d["endpointing_delay_s"]))

@@ -120,11 +120,21 @@ class SlotSpec(_Model):
         return [self.type] if isinstance(self.type, str) else list(self.type)
 
 
+class EndpointingSpec(_Model):
+    """How long (seconds of silence) a voice channel waits before taking the caller's turn in
+    this state: `min` once the words so far completely answer the question, `max` while they
+    clearly are not finished (see `flowagent.endpointing`)."""
+
+    min: float | None = Field(default=None, ge=0, le=10)
+    max: float | None = Field(default=None, gt=0, le=10)
+
+
 class VoiceSpec(_Model):
     """How a state behaves over a voice channel."""
 
     interruptible: bool = True
     no_input_timeout: float | None = Field(default=None, gt=0, le=_MAX_SECONDS)
+    endpointing: EndpointingSpec | None = None
 
 
 class ConditionSpec(_Model):

@@ -199,3 +199,33 @@ def test_speech_without_a_transcript_is_a_no_match_not_a_silence() -> None:
     counters = agent.conversation.context.counters
     assert counters.total_no_match == 1 and counters.total_no_input == 0
     assert agent.last_turn is not None and agent.last_turn.event == "no_match"
+
+
+class DownStore:
+    """A store whose server is down: every call raises, as redis-py does."""
+
+    def save(self, conversation_id: str, snapshot: dict[str, Any]) -> None:
+        raise ConnectionError("connection refused")
+
+    def load(self, conversation_id: str) -> dict[str, Any] | None:
+        raise ConnectionError("connection refused")
+
+    def delete(self, conversation_id: str) -> None:
+        raise ConnectionError("connection refused")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_store_that_is_down_at_call_start_does_not_stop_the_call() -> None:
+    async def scenario() -> FlowAgent:
+        async with AgentSession() as session:
+            agent = FlowAgent(FLOW, now=NOW, conversation_id="room-7", store=DownStore())
+            await session.start(agent)
+            reply = await say(session, "Hi, this is Maria, I need a checkup on Friday at 2pm")
+            assert reply.startswith("Thanks, Maria.")
+            return agent
+
+    agent = asyncio.run(scenario())
+    assert agent.conversation.conversation_id == "room-7"
+    assert agent.conversation.slots["name"] == "Maria"

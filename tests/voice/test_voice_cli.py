@@ -26,7 +26,7 @@ def voice(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 
 def test_openai_without_a_key_names_the_variable_and_the_offline_option() -> None:
-    result = voice(str(APPOINTMENT), "dev")
+    result = voice(str(APPOINTMENT), "console")
     assert result.returncode == 1
     assert "OPENAI_API_KEY" in result.stderr and "--stt whisper --tts espeak" in result.stderr
     assert "Traceback" not in result.stderr
@@ -50,3 +50,19 @@ def test_voice_help() -> None:
     assert (
         result.returncode == 0 and "--offline" in result.stdout and "LIVEKIT_URL" in result.stdout
     )
+
+
+def test_a_whisper_model_that_cannot_be_fetched_says_to_pass_a_directory() -> None:
+    result = voice(
+        str(APPOINTMENT),
+        "console",
+        "--offline",
+        "--whisper-model",
+        "small.en",
+        env={"HF_HUB_OFFLINE": "1", "HF_HOME": "/nonexistent-flowagent-hf"},
+    )
+    if "espeak-ng is not installed" in result.stderr:
+        pytest.skip("espeak-ng is not installed here")
+    assert result.returncode == 1
+    assert "'small.en'" in result.stderr and "--whisper-model DIR" in result.stderr
+    assert "Traceback" not in result.stderr

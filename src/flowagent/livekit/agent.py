@@ -7,12 +7,19 @@
   caller speaks again; speech the STT could not transcribe counts as a no-match;
 - barge-in: per state (`voice.interruptible`); a cut reply is marked in the history;
 - keypad: DTMF digits feed phone and number slots, `#` ends the entry;
-- a `handoff` outcome calls the host's hook with the slots so far (e.g. to transfer the call).
+- a `handoff` outcome calls the host's hook with the slots so far (e.g. to transfer the call);
+- endpointing (`endpointing=True`): the flow decides when the caller's turn is over — soon
+  after a complete answer, later while a number is half said (`flowagent.livekit.turns`);
+- recognition hints (`hints=True`): after each turn, what the flow expects next goes to the
+  STT (`flowagent.livekit.hints`);
+- each answered turn logs `voice response` with end of speech → first audio and the
+  endpointing decision, and sends a `voice_response` event to the sinks (metrics).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import time
@@ -21,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from livekit.agents import Agent
+from livekit.agents.utils import is_given
 from livekit.agents.voice.events import (
     AgentStateChangedEvent,
     ConversationItemAddedEvent,
@@ -30,10 +38,13 @@ from livekit.agents.voice.events import (
 )
 from livekit.agents.voice.speech_handle import SpeechHandle
 
+from flowagent.endpointing import delays
 from flowagent.engine import Conversation
 from flowagent.flow import Flow
+from flowagent.livekit.hints import send_hints
 from flowagent.livekit.llm import FlowLLM
-from flowagent.observe import EventSink
+from flowagent.livekit.turns import FlowTurnDetector
+from flowagent.observe import EventSink, FlowEvent
 from flowagent.slots.base import SlotValue
 from flowagent.store.base import ConversationStore
 from flowagent.turn import Turn
@@ -43,6 +54,27 @@ log = logging.getLogger("flowagent.livekit")
 #: Called with the slots so far when a conversation ends in a handoff.
 HandoffHook = Callable[[dict[str, SlotValue]], Awaitable[None] | None]
 _DIGIT_TYPES = {"phone", "number"}
+
+
+def _resume(
+    flow: Flow, conversation_id: str, store: ConversationStore, sinks: Sequence[EventSink]
+) -> Conversation | None:
+    """The stored conversation, or None when there is none *or the store cannot be read*: a
+    store outage at call start degrades to a fresh conversation (logged), never a lost call."""
+    try:
+        return flow.resume(conversation_id, store, sinks=sinks)
+    except Exception as err:  # any store or snapshot failure: the call goes on
+        log.warning(
+            "cannot resume the stored conversation; starting it afresh",
+            extra={
+                "flowagent": {
+                    "event": "resume_failed",
+                    "conversation_id": conversation_id,
+                    "error": type(err).__name__,
+                }
+            },
+        )
+        return None
 
 
 class FlowAgent(Agent):
@@ -60,11 +92,13 @@ class FlowAgent(Agent):
         sinks: Sequence[EventSink] = (),
         on_handoff: HandoffHook | None = None,
         end_session: bool = True,
+        endpointing: bool = True,
+        hints: bool = True,
     ) -> None:
         self.flow = flow
         resumed = None
         if conversation is None and store is not None and conversation_id:
-            resumed = flow.resume(conversation_id, store, sinks=sinks)  # a restarted job
+            resumed = _resume(flow, conversation_id, store, sinks)  # a restarted job
         self.conversation = (
             conversation
             or resumed
@@ -73,6 +107,8 @@ class FlowAgent(Agent):
             )
         )
         self.on_handoff = on_handoff
+        self.hints = hints
+        self._sinks = tuple(sinks)
         self.end_session = end_session
         self.last_turn: Turn | None = None
         self.engine_ms: list[float] = []  # engine wall time per turn, for metrics
@@ -85,7 +121,31 @@ class FlowAgent(Agent):
         self._dtmf = ""
         self._ending = False
         self._tasks: set[asyncio.Future[None]] = set()
-        super().__init__(instructions=f"flowagent flow {flow.name!r}", llm=FlowLLM(self._respond))
+        #: the turn detector's latest decision on the caller's words: (status, delay in s)
+        self.endpointing: tuple[str, float] | None = None
+        #: per caller turn answered, the decision that ended it (None: no detector was asked)
+        self.endpointing_log: list[tuple[str, float] | None] = []
+        self._turn_endpointing: tuple[str, float] | None = None
+        # LiveKit's preemptive generation would run the engine on words the caller has not
+        # finished (the flow's reply is ~1 ms, so it saves nothing): the engine hears each
+        # turn once, when LiveKit commits it.
+        turn_handling: Any = {"preemptive_generation": {"enabled": False}}
+        self._turns: FlowTurnDetector | None = None
+        if endpointing:  # slot-aware end of turn (flowagent.endpointing) through LiveKit's hook
+            self._turns = FlowTurnDetector()
+            self._turns.agent = self
+            start = delays()
+            turn_handling["turn_detection"] = self._turns
+            turn_handling["endpointing"] = {
+                "mode": "fixed",
+                "min_delay": start.complete,
+                "max_delay": start.incomplete,
+            }
+        super().__init__(
+            instructions=f"flowagent flow {flow.name!r}",
+            llm=FlowLLM(self._respond),
+            turn_handling=turn_handling,
+        )
 
     # --- lifecycle ---------------------------------------------------------------------
     async def on_enter(self) -> None:
@@ -95,6 +155,7 @@ class FlowAgent(Agent):
         session.on("conversation_item_added", self._on_item)
         session.on("speech_created", self._on_speech_created)
         session.on("user_transcription_timeout", self._on_unheard)
+        self._watch_stt(True)
         self._watch_dtmf()
         conv = self.conversation
         turn = conv.current_turn() if conv.context.started else conv.start()
@@ -102,12 +163,21 @@ class FlowAgent(Agent):
 
     async def on_exit(self) -> None:
         self._cancel_timer()
+        self._watch_stt(False)
+
+    def _watch_stt(self, on: bool) -> None:
+        """Let the turn detector see when a batch STT finishes each recognition."""
+        if self._turns is None:
+            return
+        self._turns.transcripts.watch(self.stt if is_given(self.stt) else self.session.stt, on)
 
     # --- turns ---------------------------------------------------------------------------
     async def _respond(self, text: str) -> str:
         """FlowLLM's responder: one caller utterance in, the flow's reply out."""
         self._cancel_timer()
         self._holding = False
+        self._turn_endpointing, self.endpointing = self.endpointing, None
+        self.endpointing_log.append(self._turn_endpointing)
         started = (time.perf_counter(), time.thread_time())
         turn = await self.conversation.handle_async(text)
         self._record(turn, started)
@@ -138,12 +208,37 @@ class FlowAgent(Agent):
                     "event": "voice_turn",
                     "engine_ms": round(elapsed, 3),
                     "state": turn.state,
+                    "endpointing": self._turn_endpointing[0] if self._turn_endpointing else None,
                     "conversation_id": self.conversation.conversation_id,
                 }
             },
         )
 
+    def note_endpointing(self, status: str, delay: float) -> None:
+        """Record the endpointing decision for the caller's current words (FlowTurnDetector)."""
+        self.endpointing = (str(status), delay)
+
+    def _tune_endpointing(self) -> None:
+        """The new state's short delay becomes LiveKit's `min_delay` for the next answer."""
+        d = self.conversation.endpointing_delays()
+        opts: Any = {"mode": "fixed", "min_delay": d.complete, "max_delay": d.incomplete}
+        with contextlib.suppress(RuntimeError):  # not in a running session
+            self.session.update_options(endpointing_opts=opts)
+
+    def _send_hints(self) -> None:
+        """What the flow expects next, to the STT (`flowagent.livekit.hints`)."""
+        with contextlib.suppress(RuntimeError):  # not in a running session
+            session = self.session
+            stt = self.stt if is_given(self.stt) else session.stt
+            send_hints(session, stt, self.conversation.recognition_hints())
+
     def _after(self, turn: Turn, handle: SpeechHandle | None) -> None:
+        if self._turns is not None and (
+            self.last_turn is None or self.last_turn.state != turn.state
+        ):
+            self._tune_endpointing()
+        if self.hints:
+            self._send_hints()
         self.last_turn = turn
         self._holding = turn.hold
         if turn.ended and not self._ending:
@@ -185,6 +280,8 @@ class FlowAgent(Agent):
 
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "speaking":
+            if self._turns is not None:
+                self._turns.transcripts.speech_started(ev.created_at)
             self._cancel_timer()
             self._holding = False
 
@@ -226,20 +323,45 @@ class FlowAgent(Agent):
                 self.conversation.mark_interrupted(getattr(item, "text_content", None))
             started = timing.get("started_speaking_at")
             if started and self._user_stopped:
-                # end of the caller's speech → the agent's first audio, for the turn's log line
-                e2e = (float(started) - self._user_stopped) * 1e3
-                self.response_ms.append(e2e)
-                log.info(
-                    "voice response",
-                    extra={
-                        "flowagent": {
-                            "event": "voice_response",
-                            "e2e_ms": round(e2e, 1),
-                            "conversation_id": self.conversation.conversation_id,
-                        }
-                    },
-                )
+                self._responded((float(started) - self._user_stopped) * 1e3)
                 self._user_stopped = 0.0
+
+    def _responded(self, e2e_ms: float) -> None:
+        """The agent's first audio after a caller turn: the turn's log line and a
+        `voice_response` event (end of speech → first audio, the endpointing decision and its
+        delay) for the conversation's sinks, e.g. `PrometheusSink` behind --metrics-port."""
+        self.response_ms.append(e2e_ms)
+        status, delay = self._turn_endpointing or (None, None)
+        self._turn_endpointing = None  # one decision per caller turn
+        fields = {
+            "e2e_ms": round(e2e_ms, 1),
+            "endpointing": status,
+            "endpointing_delay_s": delay,
+        }
+        conv = self.conversation
+        log.info(
+            "voice response",
+            extra={
+                "flowagent": {
+                    "event": "voice_response",
+                    **fields,
+                    "conversation_id": conv.conversation_id,
+                }
+            },
+        )
+        event = FlowEvent(
+            "voice_response",
+            conv.conversation_id,
+            self.flow.name,
+            conv.state,
+            conv.context.turns,
+            detail=fields,
+        )
+        for sink in self._sinks:
+            try:
+                sink.emit(event)
+            except Exception:
+                log.exception("event sink failed")
 
     # --- keypad ------------------------------------------------------------------------
     def handle_dtmf(self, digit: str) -> None:

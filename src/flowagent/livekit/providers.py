@@ -12,7 +12,12 @@ import importlib
 import os
 from typing import Any
 
-from flowagent.livekit.offline import EspeakTTS, OfflineSpeechError, WhisperSTT
+from flowagent.livekit.offline import (
+    EspeakTTS,
+    OfflineSpeechError,
+    WhisperSTT,
+    resolve_whisper_model,
+)
 
 
 class ProviderError(RuntimeError):
@@ -75,7 +80,57 @@ def build_tts(name: str, piper_voice: str | None = None, voice: str = "en-us") -
     raise ProviderError(f"unknown TTS {name!r}: use openai, espeak, piper, or module:Class")
 
 
-def build_vad() -> Any:
+#: Silero's end-of-speech silence (s). Silero's default is 0.55 s; a phone turn wants less:
+#: the flow's endpointing (flowagent.endpointing) adds a long wait when an answer is not
+#: finished, so the VAD can close a segment early (benchmarks/results/voice_loop.md).
+VAD_MIN_SILENCE = 0.3
+
+
+def build_vad(min_silence: float = VAD_MIN_SILENCE) -> Any:
     from livekit.plugins import silero
 
-    return silero.VAD.load()
+    return silero.VAD.load(min_silence_duration=min_silence)
+
+
+def _check_plugin(ref: str) -> None:
+    module, _, cls = ref.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), cls, None)
+    except ImportError as err:
+        raise ProviderError(
+            f"cannot import {module!r}: {err}; is the LiveKit plugin installed?"
+        ) from None
+    if found is None:
+        raise ProviderError(f"{module!r} has no {cls!r}")
+
+
+def check_providers(
+    stt: str, tts: str, whisper_model: str | None = None, piper_voice: str | None = None
+) -> str | None:
+    """Check, without loading any model, that these providers can be built in a job process;
+    returns the Whisper model directory to load there (None unless `stt` is whisper).
+    Raises ProviderError saying what to set or install — before any job process starts, so a
+    misconfigured worker fails once and readably instead of in every process it starts."""
+    model_dir = None
+    try:
+        if stt == "whisper":
+            model_dir = resolve_whisper_model(whisper_model)
+        elif stt == "openai":
+            _need_openai_key("STT")
+        elif ":" in stt:
+            _check_plugin(stt)
+        else:
+            raise ProviderError(f"unknown STT {stt!r}: use openai, whisper, or module:Class")
+        if tts in ("espeak", "piper"):
+            if tts == "piper" and not piper_voice:
+                raise ProviderError("--tts piper needs --piper-voice FILE (an .onnx voice)")
+            EspeakTTS(piper_voice=piper_voice if tts == "piper" else None)
+        elif tts == "openai":
+            _need_openai_key("TTS")
+        elif ":" in tts:
+            _check_plugin(tts)
+        else:
+            raise ProviderError(f"unknown TTS {tts!r}: use openai, espeak, piper, or module:Class")
+    except OfflineSpeechError as err:
+        raise ProviderError(str(err)) from None
+    return model_dir
