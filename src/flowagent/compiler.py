@@ -52,6 +52,7 @@ _PROBLEM_MESSAGES = {
     "phone_invalid": "That doesn't sound like a valid phone number. Could you say it again?",
     "email_invalid": "That email address doesn't sound complete. Could you spell it for me?",
     "date_invalid": "That date doesn't exist on the calendar. Which day did you mean?",
+    "name_not_confirmed": "Sorry about that. Could you say your name again, or spell it?",
 }
 
 

@@ -38,7 +38,8 @@ def test_names_that_look_like_words_or_are_rare_are_names(name: str) -> None:
 
 def test_a_capitalised_word_after_a_cue_is_a_name_though_common() -> None:
     assert slots.extract("name", "hi this is Dev Patel and my shower is clogged") == "Dev Patel"
-    assert slots.extract("name", "hi this is dev and my shower is clogged") is None
+    assert slots.extract("name", "hi this is Ocean and my shower is clogged") == "Ocean"
+    assert slots.extract("name", "hi this is ocean and my shower is clogged") is None
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,13 @@ title-cased ("maria lopez" → "Maria Lopez")."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 
 from flowagent.slots.base import ExtractContext, Extraction, Extractor
-from flowagent.slots.registry import register
+from flowagent.slots.registry import get_extractor, register
 from flowagent.slots.spelling import spell_runs, spelled
 
 _CUE = re.compile(
@@ -45,7 +46,7 @@ _AFTER_SPELLING = re.compile(r"[\s,.;:-]*(?:(?:and|then|that's|that\s+is|is)\b[\
 _SPEAKING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|yes|yeah|oh|um|uh|good\s+(?:morning|afternoon|evening)|"
     r"hi\s+there|hello\s+there)[\s,.!]+)*"
-    r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s*,?\s+(?:speaking|here|calling)\b",
+    r"([^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,4}?)\s*,?\s+(?:speaking|here|calling)\b",
     re.I,
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # letters of any script: "José", "Zoë"
@@ -165,9 +166,13 @@ _ACKNOWLEDGEMENTS = _FILLERS | {
     "right",
     "nice",
     "excellent",
+    "bye",
+    "goodbye",
+    "cheers",
 }
 _CLAUSE_END = re.compile(r"[.,!?;:–—]+\s*")
 _VOWEL = re.compile(r"[aeiouy]", re.I)
+_VOWELLESS = frozenset({"ng"})  # the Cantonese surname (吳, 伍): no vowel, yet a name
 _REPEAT = re.compile(r"(.)\1\1", re.I)
 
 
@@ -178,6 +183,20 @@ def common_words() -> frozenset[str]:
     commonest surnames; see benchmarks/data/build_common_words.py)."""
     text = resources.files("flowagent.slots").joinpath("data/common_words.txt").read_text("utf-8")
     return frozenset(w for w in text.split() if not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def name_words() -> frozenset[str]:
+    """Names that are also everyday English words ("hope", "will", "fan", "he"):
+    slots/data/name_words.txt, built beside common_words.txt. Said alone as the whole answer,
+    one of them is confirmed with the caller rather than taken or refused."""
+    text = resources.files("flowagent.slots").joinpath("data/name_words.txt").read_text("utf-8")
+    return frozenset(w for w in text.split() if not w.startswith("#"))
+
+
+def everyday(word: str) -> bool:
+    """A name that is also an everyday word (see `name_words`)."""
+    return word.lower() in name_words()
 
 
 def plausible(word: str) -> bool:
@@ -192,9 +211,10 @@ def name_shaped(word: str) -> bool:
     low = word.lower()
     return (
         low not in _NOT_NAME
-        and not (word.islower() and len(low) > 5 and low.endswith("ing"))
+        # (a gerund, not a hyphenated name's last part: "Hui-ling")
+        and not (word.islower() and len(low.rsplit("-", 1)[-1]) > 5 and low.endswith("ing"))
         and low not in _NONSENSE
-        and bool(_VOWEL.search(low))
+        and (bool(_VOWEL.search(low)) or low in _VOWELLESS)
         and not _REPEAT.search(low)
     )
 
@@ -233,9 +253,27 @@ def _similar(a: str, b: str) -> float:
 
 
 _TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|doctor)\.?$", re.I)
+# Words that join the parts of a name and are written in lower case inside it: "Juan Carlos
+# de la Cruz", "Ludwig van der Berg", "Ahmad bin Abdullah", "Ana Paula dos Santos".
+_PARTICLES = frozenset(
+    """de la las los del della di da das dos du van von der den ter ten bin binti bint ibn
+    y e""".split()  # noqa: SIM905
+)
+# Words that join a name's parts but are written capitalised: "Siobhan Ni Bhriain", "Seamus
+# Mac Giolla", "Lynda O Coisdeala", "Samir Abu Ghazaleh", "Zoe Ó Coilín".
+_LINKS = frozenset("ni nic mac mc o ó ua abu al el le st".split())  # noqa: SIM905
 
 
-def _title(word: str) -> str:
+def _joins(word: str) -> bool:
+    """A word that joins two parts of a name (a particle or a link: "de", "van", "Ni")."""
+    low = word.lower()
+    return low in _PARTICLES or low in _LINKS
+
+
+def _title(word: str, inner: bool = False) -> str:
+    """A name word as written in the value: `inner` particles stay in lower case ("de")."""
+    if inner and word.islower() and word in _PARTICLES:
+        return word
     if word.isupper() or word.islower():
         word = "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
         head, apostrophe, tail = word.partition("'")
@@ -270,34 +308,69 @@ def _accepted(word: str, at: int, text: str, cased: bool) -> bool:
 
 
 def _name_words(
-    text: str, pos: int, limit: int = 3, cased: bool | None = None
+    text: str, pos: int, limit: int = 4, cased: bool | None = None
 ) -> tuple[list[str], int] | None:
-    """Up to `limit` name-like words starting at `pos`; their end; None if the first isn't one.
-    `cased`: whether `text` is in sentence case (`_cased`), computed once by the caller."""
+    """Up to `limit` name-like words starting at `pos`, with the particles between them ("Juan
+    Carlos de la Cruz"); their end; None if the first isn't one. `cased`: whether `text` is
+    in sentence case (`_cased`), computed once by the caller. A first word that is also a
+    function word ("Will", "He", "Said") counts only before a name that is no word ("He
+    Jing", "Will Okafor"), so "this is he" and "I'm will…" are not names."""
     words: list[str] = []
-    end = pos
+    joins: list[str] = []  # particles said after the last name word, waiting for the next
+    end = at = pos
     if cased is None:
         cased = _cased(text)
     for m in _WORD.finditer(text, pos):
-        between = text[end : m.start()]
+        word = m.group(0)
+        between = text[at : m.start()]
+        named = len(words) - sum(1 for w in words if _joins(w))
         # Longer gaps are words another extractor used and the engine masked with spaces.
-        if words and (between.strip() or len(between) > 2 or len(words) >= limit):
+        if words and (between.strip() or len(between) > 2 or named >= limit):
             break
-        if not words and text[end : m.start()].strip().strip("."):
+        if not words and between.strip().strip("."):
             break  # (the dot after a title: "Dr. Alan Grant")
-        low = m.group(0).lower()
+        low = word.lower()
         if _TITLE.match(low) and not words:
-            end = m.end()
+            end = at = m.end()
             continue
-        if not _accepted(m.group(0), m.start(), text, cased) or (len(low) < 2 and not words):
+        if words and _joins(word):
+            joins.append(word)  # "de", "van", "Ni": kept if a name word follows
+            at = m.end()
+            continue
+        if not words:
+            ok = _accepted(word, m.start(), text, cased) or everyday(word)
+        else:
+            ok = _accepted(word, m.start(), text, cased) or (
+                bool(joins) and everyday(word)  # "Nguyen Van An"
+            )
+        if not ok or (len(low) < 2 and not words):
             break
-        words.append(m.group(0))
-        end = m.end()
-    if not words or words[0].lower() in _NOT_NAME:
+        words.extend(joins)
+        joins = []
+        words.append(word)
+        end = at = m.end()
+    if len(joins) == 1 and plausible(joins[0]):
+        words.append(joins[0])  # "Amit Das", "Jane Le": a name, as no name ends in a particle
+        end = at
+    if not words:
+        return None
+    if words[0].lower() in _NOT_NAME and not (
+        len(words) > 1 and plausible(words[1]) and not everyday(words[1])
+    ):
         return None
     if any(w.lower().endswith("'s") for w in words):
         return None  # "I'm Maria's mom", "this is Kevin's wife": someone else's name
     return words, end
+
+
+def _joined(words: list[str]) -> str:
+    """The value: name words title-cased, particles inside kept in lower case."""
+    last = len(words) - 1
+    return " ".join(_title(w, 0 < i < last) for i, w in enumerate(words))
+
+
+# Before a noun, never before a name: "the leak", "my bill", "a cleaning".
+_DETERMINERS = frozenset("the a an my your our his her their this that some any no".split())  # noqa: SIM905
 
 
 @register("name")
@@ -310,6 +383,25 @@ class NameExtractor(Extractor):
         common_words()  # loaded when a flow is compiled (~9 ms), not in a caller's first turn
 
     def _extract_all(self, text: str, ctx: ExtractContext) -> list[Extraction]:
+        found = self._extract_names(text, ctx)
+        asked = ctx.options.get("clarify")
+        if not (ctx.expected and asked and len(asked) == 1):
+            return found
+        # The answer to "did you mean Hope?": the name said again, or yes/no.
+        candidate = str(asked[0])
+        if any(e.value is not None for e in found):
+            return found  # "no, it's Hopkins"
+        for e in found:
+            if e.candidates and str(e.candidates[0]).casefold() == candidate.casefold():
+                return [Extraction(candidate, e.start, e.end, rule="confirmed")]
+        answer = get_extractor("yesno").extract(text, replace(ctx, options={}))
+        if answer is not None and answer.value is True:
+            return [Extraction(candidate, answer.start, answer.end, rule="confirmed")]
+        if answer is not None and answer.value is False:
+            return [Extraction(None, answer.start, answer.end, problem="name_not_confirmed")]
+        return found
+
+    def _extract_names(self, text: str, ctx: ExtractContext) -> list[Extraction]:
         both = _FIRST_LAST.search(text)
         if both and plausible(both.group("first")) and plausible(both.group("last")):
             value = f"{_title(both.group('first'))} {_title(both.group('last'))}"
@@ -323,8 +415,7 @@ class NameExtractor(Extractor):
             found = _name_words(text, surname.end(), limit=2, cased=cased)
             if found is not None:
                 words, end = found
-                value = " ".join(_title(w) for w in words)
-                return [Extraction(value, surname.end(), end, rule="surname")]
+                return [Extraction(_joined(words), surname.end(), end, rule="surname")]
         out: list[Extraction] = []
         for cue in _CUE.finditer(text):
             if len(cue.group(0)) - len(cue.group(0).rstrip()) > 2:
@@ -336,7 +427,7 @@ class NameExtractor(Extractor):
                 longer = _name_words(text, again.end(), cased=cased) if again else None
                 if longer is not None and longer[0][0].lower() == words[0].lower():
                     (words, end) = longer  # "it's Samantha, Samantha Lee": the fuller one
-                value = " ".join(_title(w) for w in words)
+                value = _joined(words)
                 out.append(Extraction(value, cue.end(), end, rule=_cue_rule(text, cue)))
         if out:
             return out
@@ -347,25 +438,18 @@ class NameExtractor(Extractor):
             opening = None  # a whole-sentence name only after an acknowledgement
         if opening and cased:
             words = opening.group(1).split()
+            bare = self._bare(text) if ctx.expected else []
+            if bare and bare[0].start <= opening.start(1) and bare[0].end > opening.end(1):
+                return bare  # "Kwon, Ji-woo": the whole answer is the name
             if all(name_shaped(w) for w in words) and any(plausible(w) for w in words):
                 value = " ".join(_title(w) for w in words)
                 return [Extraction(value, opening.start(1), opening.end(1), rule="opening")]
         m = _SPEAKING.match(text)
-        said = m.group(1).split() if m else []
-        if (
-            m
-            and (
-                all(plausible(w) for w in said)
-                # capitalised in a sentence-case transcript: "Dalia Mendes calling"
-                or (
-                    cased
-                    and all(name_shaped(w) and w[:1].isupper() for w in said)
-                    and plausible(said[0])
-                )
-            )
-        ):
-            value = " ".join(_title(w) for w in m.group(1).split())
-            return [Extraction(value, m.start(1), m.end(1), rule="speaking")]
+        # "Ludwig van der Berg here", "Dalia Mendes calling" (capitalised in a sentence-case
+        # transcript): every word up to the cue is part of the name
+        said = _name_words(text, m.start(1), cased=cased) if m else None
+        if m and said is not None and said[1] == m.end(1) and plausible(said[0][0]):
+            return [Extraction(_joined(said[0]), m.start(1), m.end(1), rule="speaking")]
         if not ctx.expected or (cued and spelled(text) is None):
             return []  # "I'm ok", "it's me again": a cue that led to no name is not a bare name
         letters = spelled(text)
@@ -451,27 +535,60 @@ class NameExtractor(Extractor):
             found = _name_words(text, cue.end(), cased=cased)
             if found is not None:
                 out.append(Extraction(" ".join(found[0]), cue.end(), found[1]))
-        return out or (self._bare(text) if ctx.expected else [])
+        bare = self._bare(text) if ctx.expected and not out else []
+        return out or [e for e in bare if e.value is not None]
 
     def _bare(self, text: str) -> list[Extraction]:
-        """A bare answer to "what's your name?": one to three name-like words, maybe with
-        fillers around them ("uh, John Smith", "Maria, thanks")."""
+        """A bare answer to "what's your name?": one to four name-like words, maybe with
+        fillers around them and particles between them ("uh, John Smith", "Maria, thanks",
+        "de la Fuente"). Answers made only of everyday words that are also names ("Hope",
+        "Will", "Fan", "Mark King") are asked about: no value, the name as the one candidate,
+        so the engine asks "did you mean Hope?"."""
         words = list(_WORD.finditer(text, _past_acknowledgements(text)))
         kept = [
             w for w in words if w.group(0).lower() not in _FILLERS and not _TITLE.match(w.group(0))
         ]
-        if not kept or len(kept) > 3:
+        if not kept or re.search(r"\d", text):
             return []
-        # The first word must be name-like; the others may be surnames that are also words
-        # ("Yara Said", "Ruth Waters"), as the whole answer is the name.
-        if not plausible(kept[0].group(0)) or any(
-            not name_shaped(w.group(0)) or len(w.group(0)) < 2 for w in kept
+        before = [w.group(0).lower() for w in words if w.end() <= kept[0].start()]
+        if before and before[-1] in _DETERMINERS:
+            return []  # "the leak", "my bill": a noun, not a name
+        said = [w.group(0) for w in kept]
+        while len(said) > 1 and said[-1].lower() in _ACKNOWLEDGEMENTS:
+            said.pop()  # "Pieter de Vries, thank you"
+            kept.pop()
+        if all(w.lower() in _ACKNOWLEDGEMENTS for w in said):
+            return []  # "ok cool", "good"
+        # particles between name words; one at the end is a name ("Amit Das", "Jane Le")
+        inner = [i for i, w in enumerate(said) if 0 < i < len(said) - 1 and _joins(w)]
+        named = [w for i, w in enumerate(said) if i not in inner]
+        if not named or len(named) > 4:
+            return []
+        first = named[0]
+        for i, word in enumerate(said):
+            low = word.lower()
+            if i in inner or (i == 0 and _joins(word) and len(said) > 1):
+                continue  # "de la Fuente": a surname with its particles
+            after_join = i > 0 and (i - 1) in inner
+            if len(low) < 2 or not (name_shaped(word) or everyday(word)):
+                return []
+            if low in _NOT_NAME and word != first and not after_join:
+                return []  # "Maria on…", "Hope we…"
+        if first.lower() in common_words():
+            return []  # "sink", "maybe": a common word that is no name
+        if first.lower() in _NOT_NAME and not (
+            len(named) == 1 or (plausible(named[1]) and not everyday(named[1]))
         ):
-            return []
-        if re.search(r"\d", text):
-            return []
-        value = " ".join(_title(w.group(0)) for w in kept)
-        return [Extraction(value, kept[0].start(), kept[-1].end(), rule="bare")]
+            return []  # "Will Turner", "He Jing" are names; "Will be", "He is" are not
+        value = _joined(said)
+        start, end = kept[0].start(), kept[-1].end()
+        if all(everyday(w) for w in named):
+            if any(w.lower() in _NOT_NAME for w in named[1:]):
+                return []
+            return [Extraction(None, start, end, rule="bare", candidates=(value,))]
+        if not any(plausible(w) and not everyday(w) for w in named):
+            return []  # "kitchen sink": everyday words, one no name
+        return [Extraction(value, start, end, rule="bare")]
 
 
 def _confirm(parts: list[str], pending: list[int], spelled_words: list[str]) -> None:
