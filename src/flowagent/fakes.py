@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from flowagent.errors import ActionError, ExtensionError
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import CompiledFlow
 
 
 @dataclass(slots=True)
