@@ -24,7 +24,7 @@ from flowagent.compiled import CompiledFlow
 from flowagent.errors import FlowDefinitionError
 from flowagent.flow import load_flow
 from flowagent.loader import Loc, LocatedDocument, format_loc, read_yaml_file
-from flowagent.termination import Termination, prove_termination
+from flowagent.toolkit.termination import Termination, prove_termination
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 

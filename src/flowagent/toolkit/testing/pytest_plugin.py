@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from flowagent.errors import FlowDefinitionError
-from flowagent.testing.files import TestFile, is_test_file, load_test_file
-from flowagent.testing.runner import run_case
-from flowagent.testing.spec import CaseSpec
+from flowagent.toolkit.testing.files import TestFile, is_test_file, load_test_file
+from flowagent.toolkit.testing.runner import run_case
+from flowagent.toolkit.testing.spec import CaseSpec
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
