@@ -92,6 +92,6 @@ def whisper_model() -> Any:
     benchmarks load it (the library's own loader is `flowagent.livekit.offline.WhisperSTT`)."""
     from faster_whisper import WhisperModel
 
-    from flowagent.testing.speech_model import test_whisper_model
+    from flowagent.toolkit.testing.speech_model import test_whisper_model
 
     return WhisperModel(test_whisper_model(), device="cpu", compute_type="int8")

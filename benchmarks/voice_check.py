@@ -1,5 +1,5 @@
 """Voice check: caller utterances spoken by espeak-ng, transcribed by faster-whisper (the
-tiny.en test model, `flowagent.testing.speech_model`), then run through the extractors — what
+tiny.en test model, `flowagent.toolkit.testing.speech_model`), then run through the extractors — what
 the slot layer understands after a real, if robotic, speech round trip.
 
 Each utterance is transcribed twice in the same run: without hints, and with the recognition
@@ -54,7 +54,7 @@ def missing() -> str | None:
         import faster_whisper  # noqa: F401
     except ImportError:
         return "faster-whisper is not installed (pip install 'flowagent[offline]')"
-    from flowagent.testing.speech_model import TestModelError, test_whisper_model
+    from flowagent.toolkit.testing.speech_model import TestModelError, test_whisper_model
 
     try:
         test_whisper_model()

@@ -85,7 +85,7 @@ def missing() -> str | None:
             __import__(module)
         except ImportError:
             return f"{module} is not installed (pip install '{hint}')"
-    from flowagent.testing.speech_model import TestModelError, test_whisper_model
+    from flowagent.toolkit.testing.speech_model import TestModelError, test_whisper_model
 
     try:
         test_whisper_model()
@@ -391,7 +391,7 @@ async def run_loop(
     from flowagent.livekit import FlowAgent
     from flowagent.livekit.offline import EspeakTTS, WhisperSTT
     from flowagent.livekit.providers import build_vad
-    from flowagent.testing.speech_model import test_whisper_model
+    from flowagent.toolkit.testing.speech_model import test_whisper_model
 
     result = LoopResult()
     loop = Loopback(result, realtime=realtime)
@@ -518,7 +518,7 @@ def main() -> int:
         print(f"voice loop skipped: {reason}")
         return 0
     from flowagent.livekit.offline import WhisperSTT
-    from flowagent.testing.speech_model import test_whisper_model
+    from flowagent.toolkit.testing.speech_model import test_whisper_model
 
     stt = WhisperSTT(test_whisper_model())
     plan = [(setup, args.calls) for setup in (BEFORE, *PARTS, AFTER)]

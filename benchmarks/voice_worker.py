@@ -135,7 +135,7 @@ async def run_worker(calls: int = 1, idle: int = 1, *, timeout: float = 180.0) -
     """Start an unregistered worker with `idle` prewarmed job processes, measure them, then
     simulate `calls` calls one after another through the pool. Returns the measurements."""
     from flowagent.livekit.worker import WorkerSettings, build_server
-    from flowagent.testing.speech_model import test_whisper_model
+    from flowagent.toolkit.testing.speech_model import test_whisper_model
 
     settings = WorkerSettings(
         flow=str(FLOW),

@@ -14,8 +14,8 @@ import pytest
 
 import flowagent
 from flowagent import FakeAction, FlowDefinitionError
-from flowagent.check import check_flow
 from flowagent.testing import fake_actions, run_test_file
+from flowagent.toolkit.check import check_flow
 
 FLOW = """\
 flow: shop

@@ -17,7 +17,7 @@ from tests.conftest import NOW
 
 import flowagent
 from flowagent import FlowDefinitionError
-from flowagent.check import check_flow
+from flowagent.toolkit.check import check_flow
 
 MINIMAL = """\
 flow: tiny

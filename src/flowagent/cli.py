@@ -42,7 +42,7 @@ from flowagent.store import ConversationStore, open_store
 from flowagent.turn import Turn
 
 if TYPE_CHECKING:
-    from flowagent.testing.reports import FileOutcome
+    from flowagent.toolkit.testing.reports import FileOutcome
 
 EXIT_OK, EXIT_FLOW, EXIT_USAGE, EXIT_MISSING_EXTRA, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_NOT_ENDED = 4  # `run`: the input ran out while the conversation was still waiting
@@ -278,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from flowagent.check import check_flow, format_report
+    from flowagent.toolkit.check import check_flow, format_report
 
     reports = [check_flow(path, import_actions=args.import_actions) for path in args.flows]
     if args.json:
@@ -290,7 +290,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from flowagent.graph import to_dot, to_mermaid
+    from flowagent.toolkit.graph import to_dot, to_mermaid
 
     compiled = load_flow(args.flow, import_actions=False).compiled
     text = (to_dot if args.format == "dot" else to_mermaid)(compiled, commands=args.commands)
@@ -298,9 +298,10 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from flowagent.testing import Coverage, run_test_file
-    from flowagent.testing.files import find_tests, near_miss
-    from flowagent.testing.reports import FileOutcome, junit_xml
+    from flowagent.toolkit.testing.coverage import Coverage
+    from flowagent.toolkit.testing.files import find_tests, near_miss
+    from flowagent.toolkit.testing.reports import FileOutcome, junit_xml
+    from flowagent.toolkit.testing.runner import run_test_file
 
     found = find_tests(args.paths or ["."])
     files = found.files
@@ -393,7 +394,7 @@ def _notes(outcomes: Sequence[FileOutcome]) -> list[str]:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from flowagent.simulate import simulate
+    from flowagent.toolkit.simulate import simulate
 
     flow = load_flow(args.flow, import_actions=args.live_actions)
     for state, check in flow.compiled.action_checks.items():
@@ -415,7 +416,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from flowagent.jsonschema import flow_schema_json, flowtest_schema_json
+    from flowagent.toolkit.jsonschema import flow_schema_json, flowtest_schema_json
 
     return _write(
         flowtest_schema_json() if args.tests else flow_schema_json(), args.output, "the schema"

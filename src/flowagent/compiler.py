@@ -3,8 +3,9 @@
 `compile_flow` runs the second layer of validation (the first is pydantic's shape check in
 `schema`): that every name a flow uses — states, slots, slot types, validators, template
 placeholders, actions — exists, and that every state kind has what it needs. It collects all
-problems, each with its file, line and field, before raising. The result holds everything a
-turn needs precomputed: extractors, parsed templates, guards and the `FlowMachine`.
+problems, each with its file, line and field, before raising. The result, a `compiled.CompiledFlow`,
+holds everything a turn needs precomputed: extractors, parsed templates, guards and the
+`FlowMachine`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,116 +24,26 @@ from flowagent.action_contract import ActionCheck, never_returned, results_read
 from flowagent.actions import ActionFn, ActionPolicy, check_action, resolve_action
 from flowagent.answers import AnswerBook
 from flowagent.commands import DEFAULT_PHRASES, CommandMatcher
+from flowagent.compiled import CompiledFlow, CompiledRule, EdgeSpec, SlotInfo, StateInfo
 from flowagent.errors import ExtensionError, FlowCheckError, Problem
 from flowagent.loader import Loc, LocatedDocument, format_loc
 from flowagent.machine import Edge, FlowMachine, Guard
 from flowagent.nonspeech import Markers
 from flowagent.out_of_scope import TaskMatcher
-from flowagent.render import Template, compile_template, guess_type
+from flowagent.render import Template, compile_template
 from flowagent.schema import ChoiceSpec, CommandSpec, ConditionSpec, FlowSpec, StateSpec
 from flowagent.slot_checks import message_key_problem, rule_type_problem, value_problem
 from flowagent.slots import opening_hours
-from flowagent.slots.base import Extractor, OpeningHours, SlotValue
+from flowagent.slots.base import Extractor
 from flowagent.slots.registry import get_extractor
 from flowagent.slots.validators import ValidatorInfo, get_validator
 from flowagent.states import behaviour_for
-from flowagent.states.base import EdgeSpec, StateBehaviour
 from flowagent.states.confirm import mention_pattern
 
 #: Slot types whose values are personal unless the slot says `pii: false`. Free text is: a
 #: caller answering "anything else?" gives names, dates of birth, addresses.
 PII_TYPES = frozenset({"name", "phone", "email", "text"})
 _COMMAND_TARGETS = {"handoff": ("HANDOFF", "handoff"), "cancel": ("CANCELLED", "cancelled")}
-_PROBLEM_MESSAGES = {
-    "phone_too_short": "That number seems to be missing some digits. Could you say the whole "
-    "number, with the area code?",
-    "phone_too_long": "That number has too many digits. Could you say it again?",
-    "phone_invalid": "That doesn't sound like a valid phone number. Could you say it again?",
-    "email_invalid": "That email address doesn't sound complete. Could you spell it for me?",
-    "date_invalid": "That date doesn't exist on the calendar. Which day did you mean?",
-    "name_not_confirmed": "Sorry about that. Could you say your name again, or spell it?",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    name: str
-    validator: ValidatorInfo
-    params: dict[str, Any]
-    message: Template
-
-
-@dataclass(slots=True)
-class SlotInfo:
-    """A slot with everything precomputed for turns."""
-
-    name: str
-    spec: Any  # SlotSpec
-    types: list[str]
-    extractors: list[Extractor]
-    priority: int
-    prompt: Template
-    reprompts: list[Template]
-    help: Template | None
-    ack: Template | None
-    clarify: Template | None
-    rules: list[CompiledRule]
-    problems: dict[str, Template]
-    labels: dict[str, str]
-    options: dict[str, Any]
-    pii: bool
-
-    def type_of(self, value: SlotValue) -> str:
-        return guess_type(self.types, value)
-
-    def problem_message(self, problem: str) -> Template:
-        found = self.problems.get(problem)
-        if found is not None:
-            return found
-        return compile_template(_PROBLEM_MESSAGES.get(problem, "Sorry, that doesn't sound right."))
-
-
-@dataclass(slots=True)
-class StateInfo:
-    name: str
-    spec: StateSpec
-    behaviour: StateBehaviour
-    texts: dict[str, Template] = field(default_factory=dict)  # "say", "prompt", "help"
-    reprompts: list[Template] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class CompiledFlow:
-    """A flow ready to run: shared, read-only, by every conversation of the flow."""
-
-    spec: FlowSpec
-    file: str | None
-    directory: Path | None
-    hash: str
-    machine: FlowMachine
-    slots: dict[str, SlotInfo]
-    states: dict[str, StateInfo]
-    collectable_slots: tuple[str, ...]
-    commands: CommandMatcher
-    messages: dict[str, list[Template]]
-    tz: ZoneInfo
-    hours: OpeningHours | None
-    region: str
-    actions: dict[str, ActionFn]  # by state; replace one to fake it in tests
-    slot_mentions: dict[str, re.Pattern[str]]
-    fallback: str | None
-    action_refs: dict[str, str] = field(default_factory=dict)  # state → "module:function"
-    answers: AnswerBook = field(default_factory=lambda: AnswerBook({}))
-    markers: Markers = field(default_factory=Markers)
-    tasks: TaskMatcher = field(default_factory=lambda: TaskMatcher(None, None))
-    # state → what loading learned of its function (checked? async?), see action_contract
-    action_checks: dict[str, ActionCheck] = field(default_factory=dict)
-    # action state → {result key: the state that reads it} on the path after a success
-    result_reads: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def slot_labels(self) -> str:
-        names = [n.replace("_", " ") for n in self.collectable_slots]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 class _Problems:

@@ -28,7 +28,7 @@ from flowagent.slots.base import ExtractContext, Extraction
 from flowagent.slots.spoken import DIGIT_WORDS
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow, SlotInfo
+    from flowagent.compiled import CompiledFlow, SlotInfo
     from flowagent.context import Context
 
 

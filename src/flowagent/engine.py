@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from flowagent.answers import carries_value, handle_question
+from flowagent.answering import carries_value, handle_question
 from flowagent.context import SNAPSHOT_FORMAT, Context, HistoryEntry
 from flowagent.nonspeech import LOST_EDGE
 from flowagent.observe import EventSink, store_event, turn_events
@@ -39,7 +39,7 @@ from flowagent.turn import Turn
 from flowagent.wording import compose
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import CompiledFlow
     from flowagent.endpointing import AnswerStatus, Delays
     from flowagent.fakes import ActionOverride
     from flowagent.hints import RecognitionHints

@@ -29,7 +29,7 @@ from flowagent.errors import ActionError, ExtensionError
 from flowagent.redaction import safe_str
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import CompiledFlow
 
 
 @dataclass(slots=True)

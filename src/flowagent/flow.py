@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from flowagent import schema
 from flowagent.actions import ActionPolicy
-from flowagent.compiler import CompiledFlow, compile_flow
+from flowagent.compiled import CompiledFlow
+from flowagent.compiler import compile_flow
 from flowagent.context import Context
 from flowagent.engine import Conversation
 from flowagent.errors import FlowDefinitionError, Problem, SnapshotError

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import CompiledFlow
     from flowagent.context import Context
     from flowagent.store.writer import StoreResult
     from flowagent.turn import Turn

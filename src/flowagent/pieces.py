@@ -24,17 +24,13 @@ pending closes the text.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from flowagent.compiled import FillResult, Scope
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
 from flowagent.slots.spelling import spell_runs
 from flowagent.slots.spoken import DIGIT_WORDS, TENS, UNITS, digit_runs
 from flowagent.slots.text import clean_free_text
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
-    from flowagent.slotfill import FillResult
 
 DIGITS = "digits"
 SPELLING = "spelling"
@@ -150,7 +146,7 @@ def without_closing(text: str) -> str | None:
 
 
 # --- starting -----------------------------------------------------------------------------
-def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
+def start(scope: Scope, text: str, result: FillResult, slot: str) -> bool:
     """After a turn that filled nothing for the asked `slot`: keep it as the first piece of an
     answer given in pieces, if it is one. True when it was kept (a "go on" was said)."""
     info = scope.flow.slots[slot]
@@ -184,7 +180,7 @@ def start(scope: TurnScope, text: str, result: FillResult, slot: str) -> bool:
     return True
 
 
-def start_text(scope: TurnScope, text: str, slot: str) -> None:
+def start_text(scope: Scope, text: str, slot: str) -> None:
     """The first piece of a `multi_turn` free-text answer (the whole answer when it ends
     with a closing cue: "40 Elm Street, that's it")."""
     whole = without_closing(text)
@@ -199,14 +195,14 @@ def start_text(scope: TurnScope, text: str, slot: str) -> None:
     _go_on(scope, slot)
 
 
-def _go_on(scope: TurnScope, slot: str) -> None:
+def _go_on(scope: Scope, slot: str) -> None:
     scope.event = "piece"
     scope.say(scope.message("go_on"))
     scope.ctx.expecting = slot
 
 
 # --- continuing ---------------------------------------------------------------------------
-def continue_pending(scope: TurnScope, text: str) -> bool:
+def continue_pending(scope: Scope, text: str) -> bool:
     """Add this turn to a pending piece. True when the turn was used (completed the answer,
     or was kept as another piece); False when the caller moved on (the piece is dropped)."""
     ctx = scope.ctx
@@ -255,7 +251,7 @@ def continue_pending(scope: TurnScope, text: str) -> bool:
     return True
 
 
-def _whole(scope: TurnScope, text: str, slot: str) -> bool:
+def _whole(scope: Scope, text: str, slot: str) -> bool:
     """Whether `text` alone is a whole phone number or address (said again in full)."""
     info = scope.flow.slots[slot]
     if not {"phone", "email"} & set(info.types):
@@ -280,7 +276,7 @@ def _spelling_piece(text: str) -> bool:
     return bool(spell_runs(text)) or " at " in low or " dot " in low or "@" in low
 
 
-def _continue_text(scope: TurnScope, text: str, slot: str, count: int, limit: int) -> bool:
+def _continue_text(scope: Scope, text: str, slot: str, count: int, limit: int) -> bool:
     ctx = scope.ctx
     pending = ctx.pending or {}
     if is_closing(text):
@@ -300,7 +296,7 @@ def _continue_text(scope: TurnScope, text: str, slot: str, count: int, limit: in
     return True
 
 
-def close_text(scope: TurnScope) -> None:
+def close_text(scope: Scope) -> None:
     """Store a `multi_turn` text from its pieces, and go on with the flow."""
     ctx = scope.ctx
     pending = ctx.pending or {}
@@ -319,7 +315,7 @@ def close_text(scope: TurnScope) -> None:
         scope.no_match(slot, None)
 
 
-def timed_out(scope: TurnScope) -> bool:
+def timed_out(scope: Scope) -> bool:
     """A silence while a piece is pending: close a text; drop digits or spelling and ask
     again with the slot's reprompt. True when handled."""
     pending = scope.ctx.pending
@@ -342,7 +338,7 @@ def timed_out(scope: TurnScope) -> bool:
 
 
 # --- surnames -----------------------------------------------------------------------------
-def note_filled(scope: TurnScope, filled: list[str]) -> None:
+def note_filled(scope: Scope, filled: list[str]) -> None:
     """Remember a one-word name filled this turn, for a surname said in the next."""
     ctx = scope.ctx
     for name in filled:
@@ -354,7 +350,7 @@ def note_filled(scope: TurnScope, filled: list[str]) -> None:
         ctx.last_filled = None
 
 
-def complete_surname(scope: TurnScope, text: str) -> bool:
+def complete_surname(scope: Scope, text: str) -> bool:
     """ "My name is Dana" … "Whitfield": a bare name-like word in the turn right after a
     one-word name completes it. True when it did."""
     ctx = scope.ctx

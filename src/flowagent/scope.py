@@ -1,4 +1,5 @@
-"""`TurnScope`: the working memory of one turn, and the only way state behaviours act.
+"""`TurnScope`: the working memory of one turn, and the only way state behaviours act (it
+implements `compiled.Scope`, the part of it a behaviour sees).
 
 A behaviour says things (`say`, `ask`), fills slots (`fill`), reports failures (`no_match`),
 and moves the conversation (`fire`, `resume`, `finish`). The scope keeps the counters and
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from flowagent import pieces
 from flowagent.action_contract import missing_result
 from flowagent.actions import run_action, run_action_async
+from flowagent.compiled import FillResult
 from flowagent.errors import ActionError
 from flowagent.fakes import FakeAction
 from flowagent.render import (
@@ -25,7 +27,7 @@ from flowagent.render import (
     say_value,
     speakable,
 )
-from flowagent.slotfill import FillResult, fill_slots
+from flowagent.slotfill import fill_slots
 from flowagent.slots.base import ExtractContext
 from flowagent.slots.registry import get_extractor
 from flowagent.states.retry import RetryState
@@ -34,10 +36,9 @@ from flowagent.wording import last_question_sentence, without_apology
 if TYPE_CHECKING:
     from flowagent.answers import Answer
     from flowagent.commands import Command
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import Behaviour, CompiledFlow
     from flowagent.context import Context
     from flowagent.fakes import ActionOverride
-    from flowagent.states.base import StateBehaviour
 
 log = logging.getLogger("flowagent.engine")
 
@@ -117,7 +118,7 @@ class TurnScope:
         return self.message("clarify", extra={"options": spoken})
 
     @property
-    def behaviour(self) -> StateBehaviour:
+    def behaviour(self) -> Behaviour:
         return self.flow.states[self.ctx.state].behaviour
 
     # --- rendering -----------------------------------------------------------------------

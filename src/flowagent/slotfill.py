@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flowagent.compiled import CompiledFlow, FillResult, SlotInfo
 from flowagent.redaction import described, error_fields, exc_info
 from flowagent.render import Template
 from flowagent.slots.base import ExtractContext, Extraction, SlotValue
@@ -18,24 +18,12 @@ from flowagent.slots.corrections import is_correction
 from flowagent.slots.validators import Check
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow, SlotInfo
     from flowagent.context import Context
 
 log = logging.getLogger("flowagent.engine")
 
 #: Renders a template with extra variables (a validator's `{{ weekday }}`, ...).
 Render = Callable[[Template, Mapping[str, str]], str]
-
-
-@dataclass(slots=True)
-class FillResult:
-    filled: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (slot, message)
-    clarify: tuple[str, tuple[SlotValue, ...]] | None = None
-    unchanged: list[str] = field(default_factory=list)  # repeated with the same value
-    marks: list[str] = field(default_factory=list)  # what happened, for coverage and logs
-    clarified: bool = False  # set by the scope when it asked the clarification question
-    corrected: list[str] = field(default_factory=list)  # replaced while another was asked
 
 
 # Readings that rest on the answer's shape alone, not on words that say what it is: a name

@@ -19,7 +19,7 @@ from flowagent.errors import SnapshotError
 from flowagent.loader import format_loc
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import CompiledFlow
 
 #: Bounds that no real conversation reaches; past them a snapshot is corrupt or hostile.
 _MAX_COUNT = 1_000_000

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import flowagent
-from flowagent.simulate import Caller, simulate
+from flowagent.toolkit.simulate import Caller, simulate
 
 
 def lines(flow: flowagent.Flow, expecting: str, n: int = 400) -> list[str]:

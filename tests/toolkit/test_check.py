@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import APPOINTMENT
 
-from flowagent.check import check_flow, format_report
+from flowagent.toolkit.check import check_flow, format_report
 
 FLOWS = Path(__file__).parent / "flows"
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from tests.conftest import APPOINTMENT, ROOT
 
 import flowagent
-from flowagent.check import check_flow, format_report
-from flowagent.simulate import Caller, simulate
+from flowagent.toolkit.check import check_flow, format_report
+from flowagent.toolkit.simulate import Caller, simulate
 
 EXAMPLES = [
     ROOT / "examples" / "car_service" / "car_service.yaml",

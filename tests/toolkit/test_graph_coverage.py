@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.conftest import APPOINTMENT, NOW
 
 import flowagent
-from flowagent.graph import to_dot, to_mermaid
 from flowagent.testing import Coverage
+from flowagent.toolkit.graph import to_dot, to_mermaid
 
 
 def test_global_commands_are_drawn_once_from_any_question() -> None:

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from tests.conftest import APPOINTMENT, ROOT
 
 import flowagent
-from flowagent.check import check_flow
-from flowagent.simulate import Caller
 from flowagent.slots.corrections import is_correction
+from flowagent.toolkit.check import check_flow
+from flowagent.toolkit.simulate import Caller
 
 FLOWS = Path(__file__).parent / "flows"
 NO_LOOPING_COMMANDS = (

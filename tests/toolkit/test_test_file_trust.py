@@ -119,7 +119,7 @@ def test_every_event_the_engine_sets_is_known_to_test_files() -> None:
     """The list of events a test may name stays in step with the engine's source."""
     import re
 
-    from flowagent.testing.files import EVENTS
+    from flowagent.toolkit.testing.files import EVENTS
 
     src = Path(__file__).resolve().parents[2] / "src" / "flowagent"
     set_here = set()
@@ -235,7 +235,7 @@ def test_a_tab_in_a_flows_indentation_is_named(tmp_path: Path) -> None:
 def test_which_names_pytest_and_flowagent_test_collect(
     name: str, collected: bool, rename: str | None
 ) -> None:
-    from flowagent.testing.files import is_test_file, near_miss
+    from flowagent.toolkit.testing.files import is_test_file, near_miss
 
     assert (is_test_file(name), near_miss(name)) == (collected, rename)
 

@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import APPOINTMENT, ROOT
 
 from flowagent import FlowDefinitionError
-from flowagent.jsonschema import flowtest_schema_json
 from flowagent.testing import load_test_file, run_test_file
+from flowagent.toolkit.jsonschema import flowtest_schema_json
 
 HEAD = f"flow: {APPOINTMENT}\nnow: 2026-11-23T10:00\n"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tests.conftest import APPOINTMENT, ROOT
 
-from flowagent.graph import to_mermaid
-from flowagent.jsonschema import flow_schema_json
+from flowagent.toolkit.graph import to_mermaid
+from flowagent.toolkit.jsonschema import flow_schema_json
 
 FLOWS = Path(__file__).parent / "flows"
 

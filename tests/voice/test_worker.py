@@ -108,7 +108,7 @@ def test_start_against_an_unreachable_server_keeps_its_job_processes_healthy() -
     reason = missing()
     if reason:
         pytest.skip(reason)
-    from flowagent.testing.speech_model import test_whisper_model
+    from flowagent.toolkit.testing.speech_model import test_whisper_model
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIVEKIT_", "OPENAI_"))}
     env.update(

@@ -32,12 +32,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flowagent.endpointing import AnswerStatus
 
 if TYPE_CHECKING:
-    from flowagent.livekit.agent import FlowAgent
+    from livekit.agents import AgentSession
+
+    from flowagent.engine import Conversation
 
 #: Probability LiveKit compares with `unlikely_threshold` for each status.
 PROBABILITY = {
@@ -52,6 +54,18 @@ TRANSCRIPT_WAIT = 8.0
 #: After a recognition finishes, how long (s) its transcript may take to reach LiveKit's turn
 #: logic (which then asks again); a recognition that heard nothing sends no transcript.
 TRANSCRIPT_GRACE = 0.25
+
+
+class EndpointingAgent(Protocol):
+    """What the detector needs of its agent (a `FlowAgent`): the conversation it asks, where
+    it records its decision, and the session whose endpointing delays it sets."""
+
+    conversation: Conversation
+
+    @property
+    def session(self) -> AgentSession[Any]: ...
+
+    def note_endpointing(self, status: str, delay: float) -> None: ...
 
 
 class TranscriptTracker:
@@ -121,7 +135,7 @@ class FlowTurnDetector:
     """A LiveKit turn detector (`turn_handling={"turn_detection": ...}`) for a `FlowAgent`."""
 
     def __init__(self, *, transcript_wait: float = TRANSCRIPT_WAIT) -> None:
-        self.agent: FlowAgent | None = None
+        self.agent: EndpointingAgent | None = None
         self.transcripts = TranscriptTracker()
         self.transcript_wait = transcript_wait
 

@@ -5,13 +5,9 @@ raises or times out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from flowagent.compiled import EdgeSpec, Report, Scope
 from flowagent.schema import FlowSpec
-from flowagent.states.base import EdgeSpec, Report, StateBehaviour
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
+from flowagent.states.base import StateBehaviour
 
 
 class ActionState(StateBehaviour):
@@ -34,7 +30,7 @@ class ActionState(StateBehaviour):
         if not (self.spec.on_error or flow.fallback):
             report("on_error", "an 'action' state needs 'on_error' or a flow-level 'fallback'")
 
-    def enter(self, scope: TurnScope) -> None:
+    def enter(self, scope: Scope) -> None:
         if self.spec.say:
             scope.say(scope.render_state_text(self.name, "say"))
         if scope.defer_actions:

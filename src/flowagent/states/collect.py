@@ -5,14 +5,10 @@ rule's message together with the question, once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flowagent import pieces
+from flowagent.compiled import EdgeSpec, Report, Scope
 from flowagent.schema import FlowSpec
-from flowagent.states.base import EdgeSpec, Report, StateBehaviour
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
+from flowagent.states.base import StateBehaviour
 
 
 class CollectState(StateBehaviour):
@@ -31,14 +27,14 @@ class CollectState(StateBehaviour):
         if not self.spec.next and not self.spec.transitions:
             report("next", "a 'collect' state needs 'next' for when every slot is filled")
 
-    def missing(self, scope: TurnScope) -> str | None:
+    def missing(self, scope: Scope) -> str | None:
         slots = scope.ctx.slots
         for name in self.spec.slots:
             if name not in slots and scope.flow.slots[name].spec.required:
                 return name
         return None
 
-    def enter(self, scope: TurnScope) -> None:
+    def enter(self, scope: Scope) -> None:
         if self.spec.say and scope.arrived_from_elsewhere:
             scope.say(scope.render_state_text(self.name, "say"))
         slot = self.missing(scope)
@@ -47,7 +43,7 @@ class CollectState(StateBehaviour):
         else:
             scope.ask_slot(slot)
 
-    def handle(self, scope: TurnScope, text: str) -> None:
+    def handle(self, scope: Scope, text: str) -> None:
         expected = scope.ctx.expecting if scope.ctx.expecting in scope.flow.slots else None
         if scope.ctx.pending is not None and pieces.continue_pending(scope, text):
             return

@@ -12,13 +12,10 @@ Rejections are counted; `max_confirm_rejections` leads to the fallback.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from flowagent.compiled import EdgeSpec, Report, Scope
 from flowagent.schema import FlowSpec
-from flowagent.states.base import EdgeSpec, Report, StateBehaviour
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
+from flowagent.states.base import StateBehaviour
 
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "date": ("date", "day"),
@@ -57,14 +54,14 @@ class ConfirmState(StateBehaviour):
         if not (self.spec.on_yes or self.spec.next or self.spec.transitions):
             report("on_yes", "a 'confirm' state needs 'on_yes' (where a yes goes)")
 
-    def enter(self, scope: TurnScope) -> None:
+    def enter(self, scope: Scope) -> None:
         scope.ctx.changing = False
         scope.ask(
             scope.render_state_text(self.name, "prompt" if self.spec.prompt else "say", spell=True),
             "confirmation",
         )
 
-    def handle(self, scope: TurnScope, text: str) -> None:
+    def handle(self, scope: Scope, text: str) -> None:
         ctx = scope.ctx
         every = scope.flow.collectable_slots
         result = scope.fill(text, every, expected=None, overwrite=True)
@@ -107,7 +104,7 @@ class ConfirmState(StateBehaviour):
             return
         scope.no_match("confirmation", None)
 
-    def _rejected_too_often(self, scope: TurnScope) -> bool:
+    def _rejected_too_often(self, scope: Scope) -> bool:
         counters = scope.ctx.counters
         counters.confirm_rejections += 1
         if counters.confirm_rejections >= scope.flow.spec.limits.max_confirm_rejections:
@@ -115,7 +112,7 @@ class ConfirmState(StateBehaviour):
             return True
         return False
 
-    def mentioned_slot(self, scope: TurnScope, text: str) -> str | None:
+    def mentioned_slot(self, scope: Scope, text: str) -> str | None:
         """The slot the caller names ("the time is wrong"), if exactly one is named."""
         lowered = text.lower()
         found = [
@@ -123,7 +120,7 @@ class ConfirmState(StateBehaviour):
         ]
         return found[0] if len(found) == 1 else None
 
-    def reprompt(self, scope: TurnScope, key: str, attempt: int) -> str:
+    def reprompt(self, scope: Scope, key: str, attempt: int) -> str:
         if key == "confirmation":
             if self.spec.reprompts:
                 return scope.render_text(

@@ -4,13 +4,9 @@ name in lower case)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from flowagent.compiled import EdgeSpec, Report, Scope
 from flowagent.schema import FlowSpec
-from flowagent.states.base import EdgeSpec, Report, StateBehaviour
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
+from flowagent.states.base import StateBehaviour
 
 
 class EndState(StateBehaviour):
@@ -28,7 +24,7 @@ class EndState(StateBehaviour):
     def outcome(self) -> str:
         return self.spec.outcome or self.name.lower()
 
-    def enter(self, scope: TurnScope) -> None:
+    def enter(self, scope: Scope) -> None:
         if self.spec.say:
             scope.say(scope.render_state_text(self.name, "say"))
         scope.finish(self.outcome)

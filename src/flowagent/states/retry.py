@@ -6,13 +6,9 @@ the next reprompt; the consecutive-failure limit leads to `on_max_no_match` (the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from flowagent.compiled import EdgeSpec, Report, Scope
 from flowagent.schema import FlowSpec
-from flowagent.states.base import EdgeSpec, Report, StateBehaviour
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
+from flowagent.states.base import StateBehaviour
 
 
 class RetryState(StateBehaviour):
@@ -35,11 +31,11 @@ class RetryState(StateBehaviour):
         if self.spec.next or self.spec.transitions:
             report("next", "a 'retry' state returns to where it came from; remove 'next'")
 
-    def enter(self, scope: TurnScope) -> None:
+    def enter(self, scope: Scope) -> None:
         if self.spec.say:
             scope.say(scope.render_state_text(self.name, "say"))
 
-    def handle(self, scope: TurnScope, text: str) -> None:
+    def handle(self, scope: Scope, text: str) -> None:
         origin = scope.ctx.retry_from
         behaviour = scope.flow.states[origin].behaviour if origin in scope.flow.states else None
         if behaviour is None or behaviour is self:
@@ -47,7 +43,7 @@ class RetryState(StateBehaviour):
             return
         behaviour.handle(scope, text)
 
-    def reprompt(self, scope: TurnScope, key: str, attempt: int) -> str:
+    def reprompt(self, scope: Scope, key: str, attempt: int) -> str:
         origin = scope.ctx.retry_from
         if origin in scope.flow.states and origin != self.name:
             return scope.flow.states[origin].behaviour.reprompt(scope, key, attempt)

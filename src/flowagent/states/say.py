@@ -4,13 +4,9 @@ the caller volunteers ("this is Maria, I need a checkup Friday at 2") fills slot
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from flowagent.compiled import Report, Scope
 from flowagent.schema import FlowSpec
-from flowagent.states.base import Report, StateBehaviour
-
-if TYPE_CHECKING:
-    from flowagent.scope import TurnScope
+from flowagent.states.base import StateBehaviour
 
 
 class SayState(StateBehaviour):
@@ -27,7 +23,7 @@ class SayState(StateBehaviour):
         if not self.spec.next and not self.spec.transitions:
             report("next", "a 'say' state needs 'next' (where to go after speaking)")
 
-    def enter(self, scope: TurnScope) -> None:
+    def enter(self, scope: Scope) -> None:
         text = scope.render_state_text(self.name, "say")
         if self.spec.wait:
             scope.ask(text, None)
@@ -35,7 +31,7 @@ class SayState(StateBehaviour):
             scope.say(text)
             scope.fire("next")
 
-    def handle(self, scope: TurnScope, text: str) -> None:
+    def handle(self, scope: Scope, text: str) -> None:
         result = scope.fill(text, scope.flow.collectable_slots, expected=None)
         if result.clarified and scope.ctx.clarify is not None:
             return  # "did you mean a leak or a clog?" is answered here, then we move on

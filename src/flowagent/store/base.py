@@ -1,11 +1,10 @@
-"""The store contract, snapshot encoding shared by the backends, and `open_store(url)`."""
+"""The store contract and the snapshot encoding shared by the backends (`open_store(url)`,
+which picks a backend, is in `flowagent.store`)."""
 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Protocol, runtime_checkable
-from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from flowagent.errors import StoreConflict, StoreError
 
@@ -20,7 +19,6 @@ __all__ = [
     "StoreError",
     "decode_snapshot",
     "encode_snapshot",
-    "open_store",
     "revision_of",
 ]
 
@@ -89,48 +87,3 @@ def decode_snapshot(raw: str | bytes, conversation_id: str, where: str) -> dict[
 def _no_constant(name: str) -> float:
     # NaN and Infinity are not JSON; Python's json reads them unless told not to.
     raise ValueError(f"{name} is not allowed in a snapshot")
-
-
-def _timeout(query: dict[str, str], url: str, default: float | None) -> float:
-    raw = query.pop("timeout", None)
-    if raw is None:
-        return DEFAULT_TIMEOUT if default is None else default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= 60):
-        raise StoreError(f"store URL {url!r}: timeout must be seconds between 0 and 60")
-    return value
-
-
-def open_store(url: str, *, timeout: float | None = None) -> ConversationStore:
-    """A store from a URL: `memory://`, `sqlite:///path/to.db` (`sqlite:///:memory:` too),
-    or `redis://host:port/db` (needs `pip install 'flowagent[redis]'`).
-
-    `timeout` (seconds; or `?timeout=0.5` in the URL; default `DEFAULT_TIMEOUT`) bounds how
-    long a turn waits for a save and a call start for a load. Raises StoreError for a bad URL
-    or a store that cannot be opened (a corrupt or unreadable SQLite file)."""
-    parsed = urlparse(url)
-    query = dict(parse_qsl(parsed.query))
-    wait = _timeout(query, url, timeout)
-    if parsed.scheme == "memory":
-        from flowagent.store.memory import MemoryStore
-
-        return MemoryStore(timeout=wait)
-    if parsed.scheme == "sqlite":
-        from flowagent.store.sqlite import SqliteStore
-
-        bare = url.split("?", 1)[0]
-        path = bare[len("sqlite:///") :] if bare.startswith("sqlite:///") else parsed.path
-        if not path:
-            raise StoreError(f"sqlite store URL needs a path: {url!r} (e.g. sqlite:///calls.db)")
-        return SqliteStore(path, timeout=wait)
-    if parsed.scheme in ("redis", "rediss"):
-        from flowagent.store.redis import RedisStore
-
-        rest = urlunparse(parsed._replace(query=urlencode(query)))
-        return RedisStore.from_url(rest, timeout=wait)
-    raise StoreError(
-        f"unknown store URL {url!r}: use memory://, sqlite:///path.db or redis://host:port/0"
-    )

@@ -57,7 +57,11 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     if not toks:
         return Analysis([], [])
     cal = Cal(
-        ctx.now.date(), ctx.expected and want != "time", text, ctx.region.upper() in _MONTH_FIRST
+        ctx.now.date(),
+        ctx.expected and want != "time",
+        text,
+        ctx.region.upper() in _MONTH_FIRST,
+        read_date=match_date,
     )
     time_expected = ctx.expected and want != "date"
     dates: list[DateMatch] = []

@@ -3,8 +3,9 @@
 A rule is a function `(tokens, i, cal) -> DateMatch | None` that reads the tokens from `i`.
 The driver (`analysis.py`) tries the rules for the kind of token at `i` and keeps the longest
 match. Rules compose: "the day after <date>", "<N> weeks from <date>" and "the closest
-<weekday> to <date>" read their anchor with `match_date` itself, so "three weeks from
-tomorrow" and "the day after Thanksgiving" need no rule of their own.
+<weekday> to <date>" read their anchor with `match_date` itself (`Cal.date_at`, which the
+driver sets to it), so "three weeks from tomorrow" and "the day after Thanksgiving" need no
+rule of their own.
 
 Rule names (reported in `Extraction.rule`): relative-day, day-after, day-before,
 upcoming-weekday, next-week, last-weekday, weekday-after-next, weekday-of-week, weekday-week,

@@ -1,11 +1,13 @@
-"""What the date rules share: the calendar they resolve against (`Cal`), what a rule returns
-(`DateMatch`), and small readers of the token stream — a word, a day of the month, a year,
-a count ("a couple of"), a month reference ("of next month"), a part of day after a date.
+"""What the date rules share: the calendar they resolve against (`Cal`, which also reads the
+anchor of a composed date: `Cal.date_at`), what a rule returns (`DateMatch`), and small
+readers of the token stream — a word, a day of the month, a year, a count ("a couple of"),
+a month reference ("of next month"), a part of day after a date.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from flowagent.slots.temporal.lexicon import COUNT_WORDS
@@ -21,6 +23,13 @@ class Cal:
     text: str
     month_first: bool = True  # "12/9" is December 9th (US, CA, PH) or 12 September
     last: DateMatch | None = None  # the date read before: "the day after", "the one after"
+    # the whole date grammar (`dates.match_date`), for rules that compose: "the day after
+    # <date>" reads its <date> with it
+    read_date: DateReader = field(kw_only=True)
+
+    def date_at(self, t: list[Tok], i: int) -> DateMatch | None:
+        """The longest date any rule reads from token `i` (the anchor of a composed date)."""
+        return self.read_date(t, i, self)
 
 
 @dataclass(slots=True)
@@ -35,6 +44,10 @@ class DateMatch:
     part: str | None = None  # a part of day said with the date: "tomorrow morning"
     start: int = 0
     past: bool = False  # said in the past tense ("I came in on Saturday"): narrative, not a wish
+
+
+#: A date rule, or all of them: `(tokens, i, cal) -> DateMatch | None`, reading from token `i`.
+DateReader = Callable[[list[Tok], int, Cal], DateMatch | None]
 
 
 def word(t: list[Tok], j: int, *words: str) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flowagent.slots.calendar_rules import holiday, unit_delta, upcoming
-from flowagent.slots.temporal import dates
 from flowagent.slots.temporal.readers import Cal, DateMatch, count_at, part_after, word
 from flowagent.slots.temporal.tokens import Tok
 
@@ -38,7 +37,7 @@ def day_after(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         return None
     if not word(t, j + 1, "after", "before"):
         return None
-    anchor = dates.match_date(t, j + 2, cal)
+    anchor = cal.date_at(t, j + 2)
     if anchor is None and j > i and cal.last is not None and cal.last.value is not None:
         nxt = t[j + 2] if j + 2 < len(t) else None
         if nxt is None or nxt.kind == "p" or word(t, j + 2, "that", "then", "instead"):
@@ -96,7 +95,7 @@ def offset(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
             or (word(t, k, "on") and k + 1 < len(t) and t[k + 1].kind == "wd")
         )
     ):
-        anchor = dates.match_date(t, k + 1 if word(t, k, "on") else k, cal)  # "a week today"
+        anchor = cal.date_at(t, k + 1 if word(t, k, "on") else k)  # "a week today"
         if anchor is not None and anchor.value is not None:
             moved = unit_delta(n, unit, anchor.value)
             return DateMatch(anchor.end, moved, "offset") if moved else None
@@ -108,7 +107,7 @@ def offset(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         if word(t, k + 1, "now") or (t[k].val == "from" and word(t, k + 1, "today")):
             moved = unit_delta(n, unit, cal.today)
             return DateMatch(k + 2, moved, "offset") if moved else None
-        anchor = dates.match_date(t, k + 1, cal)
+        anchor = cal.date_at(t, k + 1)
         if anchor is None or anchor.value is None:
             return None
         moved = unit_delta(step * n, unit, anchor.value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flowagent.slots.calendar_rules import add_months, monday, safe_date, upcoming
-from flowagent.slots.temporal import dates
 from flowagent.slots.temporal.lexicon import WEAK_WEEKDAYS
 from flowagent.slots.temporal.month_rules import month_day, ordinal_day
 from flowagent.slots.temporal.readers import (
@@ -123,7 +122,7 @@ def _anchored(t: list[Tok], i: int, wd: int, cal: Cal) -> DateMatch | None:
     "Friday or the Monday after" counts from the date said before."""
     after = t[i + 1].val in ("after", "following")
     j = i + 3 if t[i + 1].val == "prior" else i + 2  # "prior to"
-    anchor = dates.match_date(t, j, cal)
+    anchor = cal.date_at(t, j)
     if anchor is None and cal.last is not None and _ends_phrase(t, j):
         anchor = DateMatch(j + int(word(t, j, "that", "it")), cal.last.value, "")
     if anchor is None or anchor.value is None:
@@ -302,7 +301,7 @@ def the_weekend(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
     if not (word(t, i, "the") and word(t, i + 1, "weekend")):
         return None
     if word(t, i + 2, "before", "after"):
-        anchor = dates.match_date(t, i + 3, cal)
+        anchor = cal.date_at(t, i + 3)
         if anchor is not None and anchor.value is not None:
             day = anchor.value
             if t[i + 2].val == "after":
@@ -393,7 +392,7 @@ def closest_weekday(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
         and word(t, j + 2, "to")
     ):
         return None
-    anchor = dates.match_date(t, j + 3, cal)
+    anchor = cal.date_at(t, j + 3)
     if anchor is None or anchor.value is None:
         return None
     wd = t[j + 1].n

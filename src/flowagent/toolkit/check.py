@@ -20,11 +20,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flowagent.compiler import CompiledFlow
+from flowagent.compiled import CompiledFlow
 from flowagent.errors import FlowDefinitionError
 from flowagent.flow import load_flow
 from flowagent.loader import Loc, LocatedDocument, format_loc, read_yaml_file
-from flowagent.termination import Termination, prove_termination
+from flowagent.toolkit.termination import Termination, prove_termination
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 

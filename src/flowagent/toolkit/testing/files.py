@@ -25,8 +25,8 @@ from flowagent.fakes import FakeAction, bind_overrides
 from flowagent.flow import Flow, load_flow, validation_problems
 from flowagent.loader import Loc, LocatedDocument, read_yaml_file
 from flowagent.slot_checks import value_problem
-from flowagent.testing import spec as spec_module
-from flowagent.testing.spec import CaseSpec, ExpectSpec, FakeSpec, TestFileSpec
+from flowagent.toolkit.testing import spec as spec_module
+from flowagent.toolkit.testing.spec import CaseSpec, ExpectSpec, FakeSpec, TestFileSpec
 
 SUFFIX = ".flowtest.yaml"
 #: Every name ending a test file is collected by (`.yml` too, as many YAML tools write).

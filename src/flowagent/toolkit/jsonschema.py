@@ -23,6 +23,6 @@ def flow_schema_json() -> str:
 
 def flowtest_schema_json() -> str:
     """The JSON Schema of conversation test files (`*.flowtest.yaml`)."""
-    from flowagent.testing.spec import flowtest_schema
+    from flowagent.toolkit.testing.spec import flowtest_schema
 
     return json.dumps(flowtest_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flowagent.compiler import _PROBLEM_MESSAGES
+from flowagent.compiled import PROBLEM_MESSAGES
 
 if TYPE_CHECKING:
-    from flowagent.compiler import CompiledFlow
+    from flowagent.compiled import CompiledFlow
     from flowagent.flow import Flow
     from flowagent.turn import Turn
 
@@ -54,7 +54,7 @@ def _coverable(flow: CompiledFlow) -> dict[str, set[str]]:
     for name, slot in flow.slots.items():
         messages |= {f"{name}.{rule.name}" for rule in slot.rules}
         kinds = set(slot.problems) | {
-            p for p in _PROBLEM_MESSAGES if p.split("_", 1)[0] in slot.types
+            p for p in PROBLEM_MESSAGES if p.split("_", 1)[0] in slot.types
         }
         messages |= {f"{name}.{kind}" for kind in kinds}
     listening = [n for n, s in flow.states.items() if s.behaviour.waits]

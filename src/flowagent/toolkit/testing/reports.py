@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flowagent.errors import FlowDefinitionError
-from flowagent.testing.runner import CaseResult
+from flowagent.toolkit.testing.runner import CaseResult
 
 
 @dataclass(slots=True)

@@ -21,8 +21,8 @@ import yaml
 
 from flowagent.fakes import ActionOverride, FakeAction
 from flowagent.flow import Flow
-from flowagent.testing.coverage import Coverage
-from flowagent.testing.fakes import action_states, stand_in
+from flowagent.toolkit.testing.coverage import Coverage
+from flowagent.toolkit.testing.fakes import action_states, stand_in
 
 _NAMES = ["Maria", "John Smith", "Ana", "Priya Patel", "Tom Lee", "Wei Chen", "Olga", "Sam O'Brien"]
 _DOMAINS = ["gmail dot com", "outlook dot com", "yahoo dot co dot uk", "example dot org"]

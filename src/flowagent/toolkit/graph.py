@@ -9,7 +9,7 @@ are drawn once, from a single "any question" node; `commands=True` draws every s
 
 from __future__ import annotations
 
-from flowagent.compiler import CompiledFlow
+from flowagent.compiled import CompiledFlow
 
 _LIMIT_EVENTS = frozenset(
     {"no_match_limit", "no_input_limit", "max_turns", "reject_limit", "error"}

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from flowagent.fakes import FakeAction
-from flowagent.testing.coverage import Coverage
-from flowagent.testing.fakes import fake_actions
-from flowagent.testing.files import TestFile, load_test_file
-from flowagent.testing.spec import CaseSpec, ExpectSpec
+from flowagent.toolkit.testing.coverage import Coverage
+from flowagent.toolkit.testing.fakes import fake_actions
+from flowagent.toolkit.testing.files import TestFile, load_test_file
+from flowagent.toolkit.testing.spec import CaseSpec, ExpectSpec
 from flowagent.turn import Turn
 
 

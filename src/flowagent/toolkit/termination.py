@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flowagent.compiler import CompiledFlow
+from flowagent.compiled import CompiledFlow
 
 # Edges that are not progress: limits end the call, retries are the counted failures,
 # "change" is a counted confirmation rejection.
