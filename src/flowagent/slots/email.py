@@ -21,7 +21,9 @@ _TYPED = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
 )
 # "at", "at sign", Indian English "at the rate (of)", or a typed "@" inside a spoken address.
-_AT = re.compile(r"\s+at(?:\s+the\s+rate(?:\s+of)?)?(?:\s+sign)?\s+|\s*@\s*", re.I)
+# A match starts only where a run of spaces starts (the look-behind): inside a long run — what
+# masking an earlier value leaves — every start would rescan the rest of the run.
+_AT = re.compile(r"(?<!\s)(?:\s+at(?:\s+the\s+rate(?:\s+of)?)?(?:\s+sign)?\s+|\s*@\s*)", re.I)
 # STT dropped the "dot": "kevin at gmail com".
 _DROPPED_DOT = re.compile(r"^(\s*[A-Za-z0-9-]+)\s+(?=(?:com|net|org|edu)\b)", re.I)
 # Spoken symbols inside an address, as whole words.
