@@ -95,6 +95,11 @@ class SnapshotError(FlowagentError):
     incompatible version of this flow."""
 
 
+class ConversationIdError(FlowagentError, ValueError):
+    """Raised by `Flow.new_conversation` (and `resume_or_new`) for a conversation id that no
+    store could save and resume: not text, or longer than `context.MAX_ID_CHARS`."""
+
+
 class StoreError(FlowagentError):
     """Raised by a store when its URL is malformed or its backend is unavailable, locked,
     unreadable or corrupt; the message says which store and why, never a raw driver error.
