@@ -12,7 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import APPOINTMENT, NOW
+from tests.test_properties import FLOW as REFERENCE
+from tests.test_properties import REALISTIC
 
 import flowagent
 from flowagent.context import (
@@ -44,6 +48,8 @@ states:
   DONE: {kind: end, say: "Thanks."}
   FALLBACK: {kind: end, outcome: fallback}
 """
+
+NOTES_FLOW = flowagent.load_flow_text(NOTES)
 
 
 class Events:
@@ -245,3 +251,35 @@ def test_a_stored_last_question_is_asked_again_without_markup(
     reply = conv.handle("").text
     assert reply.endswith("Say your card number")
     assert not any(c in reply for c in "<>{}")
+
+
+# --- the invariant: every snapshot the engine writes, restore accepts ----------------------
+LONG = [
+    ("the left rear door rattles " * 4000)[:99_990],
+    "<speak>" * 14_000,
+    "{{ notes }} " * 8_000,
+    "\ufdfa" * 20_000,  # NFKC makes each 18 characters
+    "five " * 19_000,
+]
+SHORT = ["", "yes", "no", "that's it", "help", "repeat", "start over", "blorp", "\ud83d", "hi"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(LONG + SHORT), st.text(max_size=40)), max_size=6))
+def test_every_snapshot_of_a_long_answer_flow_restores(lines: list[str]) -> None:
+    flow = NOTES_FLOW
+    conv = flow.new_conversation(now=NOW, conversation_id="p")
+    conv.start()
+    for line in lines:
+        conv.handle(line)
+        flow.restore(round_trip(conv.snapshot()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(REALISTIC), st.text(max_size=80)), max_size=10))
+def test_every_snapshot_of_the_reference_flow_restores(lines: list[str]) -> None:
+    conv = REFERENCE.new_conversation(now=NOW, conversation_id="p")
+    conv.start()
+    for line in lines:
+        conv.handle(line)
+        REFERENCE.restore(round_trip(conv.snapshot()))
