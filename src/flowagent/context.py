@@ -211,6 +211,9 @@ class Context:
     pending: dict[str, Any] | None = None
     spelled: list[str] = field(default_factory=list)  # slots whose value the caller spelled
     last_filled: dict[str, Any] | None = None  # {"slot", "turn"}: a surname may follow
+    # (lines, characters) of `history` as `add_history` last left it: a running total, so
+    # keeping the ring costs O(1) a turn; recounted when the history changed behind its back.
+    _history_size: tuple[int, int] = field(default=(-1, 0), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -243,17 +246,21 @@ class Context:
         if len(entry.text) > MAX_TEXT_CHARS:
             entry.text = clip(entry.text)
         history = self.history
+        count, chars = self._history_size
+        if count != len(history):
+            chars = sum(len(h.text) for h in history)
         history.append(entry)
+        chars += len(entry.text)
         count = len(history)
-        total = sum(len(h.text) for h in history)
         drop = 0
         while drop < count - 1 and (
-            count - drop > MAX_HISTORY_ENTRIES or total > MAX_HISTORY_CHARS
+            count - drop > MAX_HISTORY_ENTRIES or chars > MAX_HISTORY_CHARS
         ):
-            total -= len(history[drop].text)
+            chars -= len(history[drop].text)
             drop += 1
         if drop:
             del history[:drop]
+        self._history_size = (len(history), chars)
 
     def keep_within_limits(self) -> None:
         """Cut what a turn wrote past the limits (a reply reading back a 100,000-character

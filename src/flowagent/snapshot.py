@@ -49,6 +49,7 @@ from flowagent.errors import SnapshotError
 from flowagent.loader import format_loc
 from flowagent.render import speakable
 from flowagent.slot_values import stored_value_problem
+from flowagent.states.retry import RetryState
 
 if TYPE_CHECKING:
     from flowagent.compiled import CompiledFlow
@@ -279,13 +280,14 @@ def _against_flow(flow: CompiledFlow, ctx: ContextModel) -> None:
         )
     if ctx.retry_from is not None and ctx.retry_from not in flow.states:
         refuse("retry_from", f"state {ctx.retry_from!r} is not in this flow")
-    origins = getattr(behaviour, "origins", None)
-    if callable(origins) and not ctx.ended and ctx.retry_from not in origins(flow.spec):
-        refuse(
-            "retry_from",
-            f"retry state {ctx.state!r} is reached only from {', '.join(origins(flow.spec))},"
-            f" not {ctx.retry_from!r}",
-        )
+    if isinstance(behaviour, RetryState) and not ctx.ended:
+        origins = behaviour.origins(flow.spec)
+        if ctx.retry_from not in origins:
+            refuse(
+                "retry_from",
+                f"retry state {ctx.state!r} is reached only from {', '.join(origins)},"
+                f" not {ctx.retry_from!r}",
+            )
     for name, value in ctx.slots.items():
         if name not in flow.slots:
             refuse(f"slots.{name}", f"slot {name!r} is not in this flow")
