@@ -56,6 +56,7 @@ from flowagent.action_contract import (
     module_source,
     unspeakable,
 )
+from flowagent.context import MAX_RESULT_DEPTH
 from flowagent.errors import ActionError
 from flowagent.redaction import described, safe_str
 
@@ -347,9 +348,9 @@ def json_safe(value: Any, depth: int = 0) -> Any:
         return value if math.isfinite(value) else str(value)
     if isinstance(value, str):
         return _clean_text(value)
-    if depth < 16 and isinstance(value, dict):
+    if depth < MAX_RESULT_DEPTH and isinstance(value, dict):
         return {_clean_text(str(k)): json_safe(v, depth + 1) for k, v in value.items()}
-    if depth < 16 and isinstance(value, list | tuple):
+    if depth < MAX_RESULT_DEPTH and isinstance(value, list | tuple):
         return [json_safe(v, depth + 1) for v in value]
     return _clean_text(str(value))
 

@@ -30,9 +30,10 @@ class ConversationStore(Protocol):
     - `save` must be atomic: after a crash, `load` returns either the previous snapshot or
       the new one, never a mix.
     - `save` is a compare-and-set on `snapshot["revision"]` (an int ≥ 1): it writes only if
-      no snapshot is stored for the id or the stored one's revision is `revision - 1`, and
-      otherwise raises `StoreConflict` and writes nothing. (A store that skips the check
-      still works, but cannot tell two writers apart.)
+      no snapshot is stored for the id (for revision 1) or the stored one's revision is
+      `revision - 1` ≥ 1, and otherwise raises `StoreConflict` and writes nothing. A stored
+      record without a readable revision (revision 0) is never overwritten by such a save.
+      (A store that skips the check still works, but cannot tell two writers apart.)
     - Failures raise `StoreError` with a readable message.
     - Implementations must be safe to share between threads. An optional `timeout`
       attribute (seconds) bounds how long a turn waits for it.

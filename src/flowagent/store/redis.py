@@ -15,7 +15,9 @@ from flowagent.errors import StoreConflict, StoreError
 from flowagent.store.base import DEFAULT_TIMEOUT, decode_snapshot, encode_snapshot, revision_of
 
 # KEYS[1] the key; ARGV: snapshot, revision, ttl seconds ("" for none).
-# Returns {1} when written, {0, stored revision, stored writer} on a conflict.
+# Returns {1} when written, {0, stored revision, stored writer} on a conflict. A stored value
+# with no readable revision (not JSON, or written without one) counts as revision 0, which no
+# save follows: a conversation that could not read it must not overwrite it.
 _COMPARE_AND_SET = """
 local new = tonumber(ARGV[2])
 if new > 0 then
@@ -27,7 +29,7 @@ if new > 0 then
       if type(data['revision']) == 'number' then revision = data['revision'] end
       if type(data['writer']) == 'string' then writer = data['writer'] end
     end
-    if revision ~= new - 1 then
+    if revision < 1 or revision ~= new - 1 then
       return {0, revision, writer}
     end
   end

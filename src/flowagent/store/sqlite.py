@@ -34,7 +34,9 @@ _ADDED_COLUMNS = {
     "revision": "INTEGER NOT NULL DEFAULT 0",
     "writer": "TEXT NOT NULL DEFAULT ''",
 }
-# Insert, or replace only the revision this snapshot follows (or any, for revision 0).
+# Insert, or replace only the revision this snapshot follows (any, for a snapshot without a
+# revision). A stored row at revision 0 — unreadable, or written without a revision — is never
+# "followed": a conversation that could not read it must not overwrite it.
 _SAVE = f"""
 INSERT INTO {_TABLE} (id, snapshot, revision, writer) VALUES (?, ?, ?, ?)
 ON CONFLICT(id) DO UPDATE SET
@@ -42,7 +44,8 @@ ON CONFLICT(id) DO UPDATE SET
     revision = excluded.revision,
     writer = excluded.writer,
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE excluded.revision = 0 OR {_TABLE}.revision = excluded.revision - 1
+WHERE excluded.revision = 0
+    OR ({_TABLE}.revision >= 1 AND {_TABLE}.revision = excluded.revision - 1)
 """
 
 
