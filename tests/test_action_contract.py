@@ -107,6 +107,30 @@ def test_an_action_that_cannot_be_read_is_a_warning_in_check(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
+    "expression",
+    ["-" * 100_000 + "1", "a" + "[0]" * 60_000, "(" * 500 + ")" * 500],
+    ids=["100k-unary-minus", "60k-subscripts", "500-parentheses"],
+)
+def test_a_module_too_deep_to_parse_is_a_located_load_error(
+    tmp_path: Path, expression: str
+) -> None:
+    """Python's parser gives up on deep nesting with MemoryError or RecursionError: read
+    without importing, that is a load error at the action's line, not a crash (F5)."""
+    path = project(tmp_path, f"def book(slots):\n    return {{}}\n\nX = {expression}\n")
+    with pytest.raises(FlowDefinitionError) as err:
+        flowagent.load_flow(path, import_actions=False)
+    assert "shop.yaml:4:" in str(err.value)
+    assert "acts.py" in str(err.value) and "does not parse" in str(err.value)
+
+
+def test_a_module_source_too_large_to_read_is_not_checked_but_loads(tmp_path: Path) -> None:
+    source = "def book(slots):\n    return {}\n" + "# padding\n" * 30_000
+    flow = flowagent.load_flow(project(tmp_path, source), import_actions=False)
+    check = flow.compiled.action_checks["BOOK"]
+    assert not check.verified and "larger than 256 KB" in (check.note or "")
+
+
+@pytest.mark.parametrize(
     ("returned", "reason"),
     [
         ("'V42'", "it returned str, not a dict (or None)"),

@@ -86,7 +86,7 @@ def check_function(ref: str, fn: Callable[..., Any]) -> ActionCheck:
 def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, *_PARSE_FAILURES):
         return None
     node = tree.body[0] if tree.body else None
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -127,17 +127,47 @@ def _cannot_take(ref: str, shown: str) -> str:
     )
 
 
+#: Largest module source read without importing it, in bytes (as a flow file: 256 KB).
+#: Python's parser needs memory in proportion to a source's nesting (100,000 subscripts in a
+#: 300 KB file take ~90 MB before it gives up), so a larger module is not read: its action is
+#: reported as not checked, and `--import-actions` checks it by importing.
+MAX_SOURCE_BYTES = 256 * 1024
+
+#: What Python's parser raises on a source it cannot read, besides SyntaxError: ValueError
+#: (a NUL byte), MemoryError (its own stack limit: 100,000 unary minus signs) and
+#: RecursionError (a chain of 100,000 subscripts) — all from the parser, none from the code.
+_PARSE_FAILURES = (SyntaxError, ValueError, MemoryError, RecursionError)
+
+
 def check_source(ref: str, path: Path) -> ActionCheck:
     """The contract read from the module's source at `path` without running it. Raises
-    LookupError when the module cannot be parsed, has no such name, or defines a function
-    that cannot take the slots."""
+    LookupError when the module cannot be read or parsed (a syntax error, a NUL byte, nesting
+    deeper than Python's parser allows), has no such name, or defines a function that cannot
+    take the slots. A source over `MAX_SOURCE_BYTES` is not read: the action comes back not
+    verified, with a note."""
     func = ref.partition(":")[2]
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    except SyntaxError as err:
-        raise LookupError(f"{path}:{err.lineno}: the module does not parse: {err.msg}") from None
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+        source = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise LookupError(f"cannot read {path}: {err}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        return ActionCheck(
+            False,
+            None,
+            f"{ref}: could not check that {func!r} exists: {path} is larger than"
+            f" {MAX_SOURCE_BYTES // 1024} KB, more than is read without importing it",
+        )
+    try:
+        tree = ast.parse(source, str(path))
+    except SyntaxError as err:
+        raise LookupError(f"{path}:{err.lineno}: the module does not parse: {err.msg}") from None
+    except _PARSE_FAILURES as err:
+        why = "its nesting is deeper than Python's parser allows"
+        if isinstance(err, ValueError):
+            why = "it holds a NUL character" if "null" in str(err) else str(err)
+        raise LookupError(f"{path}: the module does not parse: {why}") from None
     binding: ast.AST | None = None
     dynamic = None
     for node in _module_level(tree.body):
