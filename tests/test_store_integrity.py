@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from tests.conftest import NOW
+from tests.stores import redis_url  # noqa: F401 - fixture
 
 import flowagent
-from flowagent.errors import StoreError
+from flowagent.errors import StoreConflict, StoreError
 from flowagent.observe import FlowEvent
 from flowagent.store import open_store
+from flowagent.store.base import MAX_RECORD_BYTES
 
 LINES = ["hi this is Maria", "Friday at 2pm", "a checkup"]
 
@@ -129,4 +131,73 @@ def test_a_unique_index_on_id_is_as_good_as_a_primary_key(tmp_path: Path) -> Non
     store = open_store(f"sqlite:///{db}")
     store.save("a", {"revision": 1, "context": {}})
     assert (store.load("a") or {})["revision"] == 1
+    store.close()
+
+
+# --- Redis: records read and compared without decoding them in Redis -------------------------
+
+
+@pytest.fixture
+def redis_store(request: pytest.FixtureRequest) -> Any:
+    store = open_store(request.getfixturevalue("redis_url"))
+    yield store
+    store.close()
+
+
+def raw_client(store: Any) -> Any:
+    """The store's own redis-py client, to plant and inspect what is at a key."""
+    return store._client
+
+
+def test_a_huge_value_at_a_redis_key_is_neither_read_nor_overwritten(
+    redis_store: Any,
+) -> None:
+    client = raw_client(redis_store)
+    key = redis_store.prefix + "call-big"
+    client.set(key, b'{"revision": 3, "pad": "' + b"x" * (MAX_RECORD_BYTES + 10) + b'"}')
+    with pytest.raises(StoreError, match="more than"):
+        redis_store.load("call-big")
+    with pytest.raises(StoreError, match="more than"):
+        redis_store.save("call-big", {"revision": 4, "context": {}})
+    assert client.strlen(key) > MAX_RECORD_BYTES  # left as it was
+    client.delete(key)
+
+
+def test_a_redis_save_compares_revisions_without_decoding_the_record(
+    redis_store: Any,
+) -> None:
+    """The stored revision lives beside the snapshot: however large the stored JSON, the
+    compare-and-set reads two small fields (the script's time does not grow with it)."""
+    client = raw_client(redis_store)
+    big = {"revision": 1, "writer": "w", "pad": "x" * 4_000_000}
+    redis_store.save("call-h", big)
+    key = redis_store.prefix + "call-h"
+    assert client.type(key) == b"hash"
+    assert client.hmget(key, "revision", "writer") == [b"1", b"w"]
+    with pytest.raises(StoreConflict):
+        redis_store.save("call-h", {"revision": 5, "writer": "v"})
+    redis_store.save("call-h", {"revision": 2, "writer": "w"})
+    assert (redis_store.load("call-h") or {})["revision"] == 2
+    client.delete(key)
+
+
+def test_a_redis_record_written_as_a_string_is_still_read_and_compared(
+    redis_store: Any,
+) -> None:
+    client = raw_client(redis_store)
+    key = redis_store.prefix + "call-old"
+    client.set(key, '{"revision": 4, "writer": "old", "context": {"turns": 4}}')
+    assert (redis_store.load("call-old") or {})["context"] == {"turns": 4}
+    with pytest.raises(StoreConflict):
+        redis_store.save("call-old", {"revision": 2})
+    redis_store.save("call-old", {"revision": 5, "writer": "new"})
+    assert client.type(key) == b"hash"
+    client.delete(key)
+
+
+def test_a_snapshot_larger_than_a_store_keeps_is_a_store_error(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'calls.db'}")
+    with pytest.raises(StoreError, match="more than a store keeps"):
+        store.save("a", {"revision": 1, "pad": "x" * (MAX_RECORD_BYTES + 1)})
+    assert store.load("a") is None
     store.close()
