@@ -137,6 +137,11 @@ def test_a_module_source_too_large_to_read_is_not_checked_but_loads(tmp_path: Pa
         ("['V42']", "it returned list, not a dict (or None)"),
         ("{'reference': object()}", "its result 'reference' (of type object) has no text"),
         ("{'reference': 'K', 'extra': [1, object()]}", "its result 'extra'[1] (of type object)"),
+        ("{'reference': (c for c in 'K')}", "its result 'reference' (of type generator)"),
+        ("{'reference': {1, 2, 3}}", "its result 'reference' (of type set)"),
+        ("{'reference': b'K42'}", "its result 'reference' (of type bytes)"),
+        ("{'reference': 'x' * 50_000_000}", "'reference' is 50,000,000 characters"),
+        ("{'reference': 'K', 'rows': list(range(20_000))}", "more than 10,000 values"),
     ],
 )
 def test_a_result_outside_the_contract_fails_the_action_with_a_log_line(
@@ -147,6 +152,14 @@ def test_a_result_outside_the_contract_fails_the_action_with_a_log_line(
         turn = ending(path)
     assert (turn.outcome, turn.event) == ("fallback", "action_error")
     assert reason in caplog.text
+
+
+def test_values_with_text_of_their_own_are_spoken_as_that_text(tmp_path: Path) -> None:
+    source = (
+        "import datetime\ndef book(slots):\n    return {'reference': datetime.date(2026, 1, 2)}\n"
+    )
+    turn = ending(project(tmp_path, source))
+    assert turn.text == "Your reference is 2026-01-02."
 
 
 def test_a_result_key_the_flow_reads_that_is_missing_fails_the_action(
