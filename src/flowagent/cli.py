@@ -326,7 +326,8 @@ def _main(args_list: list[str]) -> int:
         if args.command == "repl":
             from flowagent.repl import run_repl
 
-            return run_repl(args.flow, args.now)
+            with _log_to_stderr(args.debug):
+                return run_repl(args.flow, args.now)
     except FlowagentError as err:
         print(f"flowagent: {err}", file=sys.stderr)
         return EXIT_FLOW
@@ -557,15 +558,21 @@ def _open_checked_store(url: str, conversation_id: str | None) -> ConversationSt
 
 
 def _run(args: argparse.Namespace) -> int:
-    # The library's warnings and errors (a failed action and why, a store outage) on stderr,
-    # one line each: a scripted run is where an author looks for them.
+    with _log_to_stderr(args.debug):
+        return _run_logged(args)
+
+
+@contextlib.contextmanager
+def _log_to_stderr(debug: bool) -> Iterator[None]:
+    """The library's warnings and errors (a failed action and why, a store outage) on stderr,
+    one line each — a scripted run or a REPL is where an author looks for them."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(_LogLine(args.debug))
+    handler.setFormatter(_LogLine(debug))
     logger = logging.getLogger("flowagent")
     logger.addHandler(handler)
     try:
-        return _run_logged(args)
+        yield
     finally:
         logger.removeHandler(handler)
 
