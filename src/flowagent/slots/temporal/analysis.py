@@ -54,7 +54,18 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     """Every date and time in `text` that a `want` slot ("date", "time" or "datetime") needs:
     a bare number counts as an hour only in an answer about time, a dash date ("12-9") only in
     an answer about dates. A "time" analysis has no dates; a "date" one has only the times
-    relative to now ("in 2 hours", which can fall tomorrow)."""
+    relative to now ("in 2 hours", which can fall tomorrow).
+
+    Near the ends of the calendar (years 1 and 9999) a reading whose arithmetic leaves it
+    reads nothing: a rule that would is skipped, and if a sentence-level pass would, the
+    text has no date or time — never an OverflowError."""
+    try:
+        return _analyse(text, ctx, want)
+    except OverflowError:
+        return Analysis([], [])
+
+
+def _analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     toks = tokenize(text)
     if not toks:
         return Analysis([], [])
