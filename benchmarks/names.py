@@ -115,16 +115,15 @@ def main() -> int:
     for label, judged in runs.items():
         for kind in ("name", "other"):
             c = counts(rows, judged, kind)
-            summary.append([label, "names" if kind == "name" else "non-names", sum(c.values()),
-                            *share(c)])
+            summary.append(
+                [label, "names" if kind == "name" else "non-names", sum(c.values()), *share(c)]
+            )
     latest = list(runs.values())[-1]
     by_tradition: dict[str, Counter[str]] = defaultdict(Counter)
     for row, j in zip(rows, latest, strict=True):
         if row["kind"] == "name":
             by_tradition[row["tradition"]][j["outcome"]] += 1
-    trad_rows = [
-        [t, sum(c.values()), *(c[o] for o in OUTCOMES)] for t, c in by_tradition.items()
-    ]
+    trad_rows = [[t, sum(c.values()), *(c[o] for o in OUTCOMES)] for t, c in by_tradition.items()]
     misses = [
         [r["text"], r["expected"] or "—", *(str(j[i]["value"]) for j in runs.values())]
         for i, r in enumerate(rows)

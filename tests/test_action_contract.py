@@ -107,12 +107,41 @@ def test_an_action_that_cannot_be_read_is_a_warning_in_check(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
+    "expression",
+    ["-" * 100_000 + "1", "a" + "[0]" * 60_000, "(" * 500 + ")" * 500],
+    ids=["100k-unary-minus", "60k-subscripts", "500-parentheses"],
+)
+def test_a_module_too_deep_to_parse_is_a_located_load_error(
+    tmp_path: Path, expression: str
+) -> None:
+    """Python's parser gives up on deep nesting with MemoryError or RecursionError: read
+    without importing, that is a load error at the action's line, not a crash (F5)."""
+    path = project(tmp_path, f"def book(slots):\n    return {{}}\n\nX = {expression}\n")
+    with pytest.raises(FlowDefinitionError) as err:
+        flowagent.load_flow(path, import_actions=False)
+    assert "shop.yaml:4:" in str(err.value)
+    assert "acts.py" in str(err.value) and "does not parse" in str(err.value)
+
+
+def test_a_module_source_too_large_to_read_is_not_checked_but_loads(tmp_path: Path) -> None:
+    source = "def book(slots):\n    return {}\n" + "# padding\n" * 30_000
+    flow = flowagent.load_flow(project(tmp_path, source), import_actions=False)
+    check = flow.compiled.action_checks["BOOK"]
+    assert not check.verified and "larger than 256 KB" in (check.note or "")
+
+
+@pytest.mark.parametrize(
     ("returned", "reason"),
     [
         ("'V42'", "it returned str, not a dict (or None)"),
         ("['V42']", "it returned list, not a dict (or None)"),
         ("{'reference': object()}", "its result 'reference' (of type object) has no text"),
         ("{'reference': 'K', 'extra': [1, object()]}", "its result 'extra'[1] (of type object)"),
+        ("{'reference': (c for c in 'K')}", "its result 'reference' (of type generator)"),
+        ("{'reference': {1, 2, 3}}", "its result 'reference' (of type set)"),
+        ("{'reference': b'K42'}", "its result 'reference' (of type bytes)"),
+        ("{'reference': 'x' * 50_000_000}", "'reference' is 50,000,000 characters"),
+        ("{'reference': 'K', 'rows': list(range(20_000))}", "more than 10,000 values"),
     ],
 )
 def test_a_result_outside_the_contract_fails_the_action_with_a_log_line(
@@ -123,6 +152,14 @@ def test_a_result_outside_the_contract_fails_the_action_with_a_log_line(
         turn = ending(path)
     assert (turn.outcome, turn.event) == ("fallback", "action_error")
     assert reason in caplog.text
+
+
+def test_values_with_text_of_their_own_are_spoken_as_that_text(tmp_path: Path) -> None:
+    source = (
+        "import datetime\ndef book(slots):\n    return {'reference': datetime.date(2026, 1, 2)}\n"
+    )
+    turn = ending(project(tmp_path, source))
+    assert turn.text == "Your reference is 2026-01-02."
 
 
 def test_a_result_key_the_flow_reads_that_is_missing_fails_the_action(

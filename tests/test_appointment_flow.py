@@ -57,7 +57,7 @@ def test_one_slot_at_a_time(conv: flowagent.Conversation) -> None:
     turn = conv.handle("I'd like to book an appointment")
     assert turn.expecting == "name"
     assert talk(conv, "John Smith").expecting == "date"
-    assert talk(conv, "next Tuesday").expecting == "time"
+    assert talk(conv, "Tuesday of next week").expecting == "time"
     assert talk(conv, "10:30 in the morning").expecting == "type"
     assert talk(conv, "I'm a new patient").expecting == "contact"
     turn = talk(conv, "john dot smith at gmail dot com")

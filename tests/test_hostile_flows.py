@@ -105,6 +105,28 @@ def test_hostile_yaml_fails_fast_small_and_located(tmp_path: Path, name: str) ->
     assert first.line is not None, str(err)
 
 
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_a_lone_surrogate_escape_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, libyaml: bool
+) -> None:
+    """`"\\ud800"` is half a UTF-16 pair: no terminal, log or TTS request can carry it."""
+    from flowagent import loader
+
+    if libyaml and not loader._HAVE_LIBYAML:
+        pytest.skip("PyYAML without libyaml")
+    monkeypatch.setattr(loader, "_HAVE_LIBYAML", libyaml)
+    path = tmp_path / "f.yaml"
+    path.write_text(
+        MINIMAL.replace(
+            "  DONE:\n    kind: end\n", '  DONE:\n    kind: end\n    say: "Do\\ud800ne."\n'
+        ),
+        "utf-8",
+    )
+    with pytest.raises(FlowDefinitionError) as info:
+        flowagent.load_flow(path)
+    assert info.value.problems[0].line == 14
+
+
 def test_an_oversized_flow_file_is_refused_before_parsing(tmp_path: Path) -> None:
     """A multi-megabyte file is refused by size, not parsed for seconds."""
     path = tmp_path / "big.yaml"
@@ -225,6 +247,9 @@ def test_flowagent_check_fails_bad_rule_parameters(tmp_path: Path, name: str) ->
         ("  max_turns: true\n", "whole number"),
         ("  max_no_match: 2.5\n", "whole number"),
         ("  max_turns: 1000000000000\n", "or less"),
+        ("  max_pieces: 1000000000000\n", "or less"),
+        ("  max_unanswered: 1000000000000000000000\n", "or less"),
+        ("  piece_timeout: 1000000000000.0\n", "or less"),
     ],
 )
 def test_limits_must_be_real_finite_numbers(tmp_path: Path, text: str, words: str) -> None:

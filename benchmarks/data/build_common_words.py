@@ -100,9 +100,7 @@ def main() -> None:
     # names first: "Mark", "Rose", "Smith", "King" (about the 300 commonest of each list)
     common_names = {n for n, share in firsts + lasts if share >= COMMON_NAME}
     world = world_names(TOP_N)
-    lexicon = {
-        w for w in DICTIONARY.read_text(encoding="utf-8").split() if w.islower()
-    }
+    lexicon = {w for w in DICTIONARY.read_text(encoding="utf-8").split() if w.islower()}
     frequent = []
     for word in wordfreq.iter_wordlist("en"):
         if wordfreq.zipf_frequency(word, "en") < ZIPF:
@@ -117,9 +115,8 @@ def main() -> None:
         if zipf < DICTIONARY_ZIPF or not re.fullmatch(r"[a-z][a-z']+", word):
             continue
         bare = word.replace("'", "")  # the Census writes "O'Brien" as "OBRIEN"
-        is_name = (
-            bool({word, bare} & (first | surnames | world))
-            or (zipf < 5.5 and detector.get_gender(word) in known)
+        is_name = bool({word, bare} & (first | surnames | world)) or (
+            zipf < 5.5 and detector.get_gender(word) in known
         )
         if not is_name:
             common.append(word)
@@ -129,15 +126,16 @@ def main() -> None:
     (DATA / "common_words.txt").write_text(
         "# Common English words that are not names. Built by benchmarks/data/build_common_words.py\n"
         "# from wordfreq and SCOWL minus the names of US Census 1990, gender-guesser and names-dataset\n"
-        f"# (top {TOP_N} first and last names of each of its 105 countries). Data: " + licence
-        + "\n".join(sorted(common)) + "\n",
+        f"# (top {TOP_N} first and last names of each of its 105 countries). Data: "
+        + licence
+        + "\n".join(sorted(common))
+        + "\n",
         encoding="utf-8",
     )
     (DATA / "name_words.txt").write_text(
         "# Names that are also everyday English words, confirmed when said alone. Built by\n"
         "# benchmarks/data/build_common_words.py (see there: wordfreq, SCOWL, Census 1990,\n"
-        "# gender-guesser, names-dataset). Data: " + licence
-        + "\n".join(sorted(everyday)) + "\n",
+        "# gender-guesser, names-dataset). Data: " + licence + "\n".join(sorted(everyday)) + "\n",
         encoding="utf-8",
     )
     print(f"{len(common)} common words, {len(everyday)} everyday-word names → {DATA}")

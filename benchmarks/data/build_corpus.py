@@ -18,7 +18,9 @@ NOW = "2026-11-23T10:00"
 OUT = Path(__file__).with_name("slots_corpus.jsonl")
 
 # (type, form, text, expected) — expected None means "nothing should be extracted";
-# a string starting with "problem:" means the extractor must report that problem.
+# a string starting with "problem:" means the extractor must report that problem; "ask:a|b"
+# means the phrase has two readings and the extractor must offer exactly those candidates
+# (the flow asks which) — "next Tuesday" said on a Monday is tomorrow to some callers.
 BASES: list[tuple[str, str, str, object]] = [
     # --- dates ---------------------------------------------------------------------------
     ("date", "typed", "December 3rd", "2026-12-03"),
@@ -36,7 +38,7 @@ BASES: list[tuple[str, str, str, object]] = [
     ("date", "typed", "this Friday", "2026-11-27"),
     ("date", "typed", "Friday", "2026-11-27"),
     ("date", "typed", "on Thursday", "2026-11-26"),
-    ("date", "typed", "next Tuesday", "2026-12-01"),
+    ("date", "typed", "next Tuesday", "ask:2026-11-24|2026-12-01"),
     ("date", "typed", "next week on Tuesday", "2026-12-01"),
     ("date", "typed", "next week Wednesday", "2026-12-02"),
     ("date", "typed", "a week from today", "2026-11-30"),
@@ -64,13 +66,13 @@ BASES: list[tuple[str, str, str, object]] = [
     ("date", "spoken", "wednesday the second", "2026-12-02"),
     ("date", "spoken", "two weeks from today", "2026-12-07"),
     ("date", "spoken", "the day after tomorrow", "2026-11-25"),
-    ("date", "spoken", "next tuesday", "2026-12-01"),
+    ("date", "spoken", "next tuesday", "ask:2026-11-24|2026-12-01"),
     ("date", "spoken", "this thursday", "2026-11-26"),
     ("date", "spoken", "december the fourth", "2026-12-04"),
     ("date", "spoken", "in three days", "2026-11-26"),
     ("date", "stt", "December 3rd.", "2026-12-03"),
     ("date", "stt", "On the 30th.", "2026-11-30"),
-    ("date", "stt", "Uh, next Tuesday?", "2026-12-01"),
+    ("date", "stt", "Uh, next Tuesday?", "ask:2026-11-24|2026-12-01"),
     ("date", "stt", "Thursday, please.", "2026-11-26"),
     ("date", "stt", "December the 3rd", "2026-12-03"),
     ("date", "stt", "3rd December", "2026-12-03"),
@@ -238,7 +240,7 @@ BASES: list[tuple[str, str, str, object]] = [
     ("datetime", "typed", "Friday at 2pm", "2026-11-27T14:00"),
     ("datetime", "typed", "2pm on Friday", "2026-11-27T14:00"),
     ("datetime", "typed", "tomorrow at 10:30 am", "2026-11-24T10:30"),
-    ("datetime", "typed", "next Tuesday at noon", "2026-12-01T12:00"),
+    ("datetime", "typed", "next Tuesday at noon", "ask:2026-11-24T12:00|2026-12-01T12:00"),
     ("datetime", "typed", "the 30th at 9am", "2026-11-30T09:00"),
     ("datetime", "spoken", "december third at quarter past three", "2026-12-03T15:15"),
     ("datetime", "spoken", "ten in the morning on thursday", "2026-11-26T10:00"),
@@ -246,7 +248,7 @@ BASES: list[tuple[str, str, str, object]] = [
     # --- harder forms, added after the first run so as not to write the corpus to the code --
     ("date", "typed", "the twelfth of december", "2026-12-12"),
     ("date", "typed", "first thing Monday morning", "2026-11-30"),
-    ("date", "typed", "sometime next Thursday", "2026-12-03"),
+    ("date", "typed", "sometime next Thursday", "ask:2026-11-26|2026-12-03"),
     ("date", "typed", "December 10", "2026-12-10"),
     ("date", "typed", "the 15th of next month", "2026-12-15"),
     ("date", "spoken", "two days from now", "2026-11-25"),

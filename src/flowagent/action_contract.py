@@ -12,9 +12,11 @@ An action is a plain or `async` function named `module:function` in a flow:
   (Python's `ast`, nothing runs) when it does not (`flowagent check`, `test`, `simulate`).
 - **Return**: a mapping with text keys — its values readable as `{{ result.key }}` and by
   `when: {result: …}` — or None (no result). Values are stored as JSON data: a date, a
-  Decimal or a UUID becomes its text. Anything else — a string, a number, a list, or a value
-  whose text is Python's default `<object at 0x…>` — fails the action (`ActionError`: the
-  caller hears `messages.action_error`, the flow takes `on_error`), with a log line.
+  Decimal or a UUID becomes its text. Anything else — a string, a number, a list, a value
+  with no text of its own (its text would be a Python repr: `<object at 0x…>`, a generator,
+  a set, bytes), a text over `MAX_RESULT_TEXT` characters or more than `MAX_RESULT_VALUES`
+  values — fails the action (`ActionError`: the caller hears `messages.action_error`, the
+  flow takes `on_error`), with a log line.
 - **Results the flow reads**: the `{{ result.key }}` placeholders read on the path that always
   follows the action (up to the next action or a branch: `results_read`) must be there once
   it returns (its result merged over earlier actions'). A missing key fails the action the
@@ -86,7 +88,7 @@ def check_function(ref: str, fn: Callable[..., Any]) -> ActionCheck:
 def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, *_PARSE_FAILURES):
         return None
     node = tree.body[0] if tree.body else None
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -127,17 +129,47 @@ def _cannot_take(ref: str, shown: str) -> str:
     )
 
 
+#: Largest module source read without importing it, in bytes (as a flow file: 256 KB).
+#: Python's parser needs memory in proportion to a source's nesting (100,000 subscripts in a
+#: 300 KB file take ~90 MB before it gives up), so a larger module is not read: its action is
+#: reported as not checked, and `--import-actions` checks it by importing.
+MAX_SOURCE_BYTES = 256 * 1024
+
+#: What Python's parser raises on a source it cannot read, besides SyntaxError: ValueError
+#: (a NUL byte), MemoryError (its own stack limit: 100,000 unary minus signs) and
+#: RecursionError (a chain of 100,000 subscripts) — all from the parser, none from the code.
+_PARSE_FAILURES = (SyntaxError, ValueError, MemoryError, RecursionError)
+
+
 def check_source(ref: str, path: Path) -> ActionCheck:
     """The contract read from the module's source at `path` without running it. Raises
-    LookupError when the module cannot be parsed, has no such name, or defines a function
-    that cannot take the slots."""
+    LookupError when the module cannot be read or parsed (a syntax error, a NUL byte, nesting
+    deeper than Python's parser allows), has no such name, or defines a function that cannot
+    take the slots. A source over `MAX_SOURCE_BYTES` is not read: the action comes back not
+    verified, with a note."""
     func = ref.partition(":")[2]
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    except SyntaxError as err:
-        raise LookupError(f"{path}:{err.lineno}: the module does not parse: {err.msg}") from None
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+        source = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise LookupError(f"cannot read {path}: {err}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        return ActionCheck(
+            False,
+            None,
+            f"{ref}: could not check that {func!r} exists: {path} is larger than"
+            f" {MAX_SOURCE_BYTES // 1024} KB, more than is read without importing it",
+        )
+    try:
+        tree = ast.parse(source, str(path))
+    except SyntaxError as err:
+        raise LookupError(f"{path}:{err.lineno}: the module does not parse: {err.msg}") from None
+    except _PARSE_FAILURES as err:
+        why = "its nesting is deeper than Python's parser allows"
+        if isinstance(err, ValueError):
+            why = "it holds a NUL character" if "null" in str(err) else str(err)
+        raise LookupError(f"{path}: the module does not parse: {why}") from None
     binding: ast.AST | None = None
     dynamic = None
     for node in _module_level(tree.body):
@@ -305,8 +337,12 @@ def _key_text(key: object) -> str:
 
 
 def unspeakable(value: Any, depth: int = 0) -> str | None:
-    """A value in an action's result whose text would be Python's default repr
-    (`<object object at 0x…>`), as a path and type; None when every value reads naturally."""
+    """A value in an action's result that has no text of its own — its text would be a Python
+    repr: `<object object at 0x…>`, `<generator object … at 0x…>`, `{1, 2, 3}`, `b'…'`,
+    `Booking(ref='K')` — as a path and type; None when every value reads naturally.
+
+    JSON values read naturally (text, numbers, booleans, None, lists, mappings), and so does
+    a value whose class writes its own `__str__` (a date, a Decimal, a UUID, an Enum)."""
     if isinstance(value, Mapping):
         for k, v in value.items():
             found = unspeakable(v, depth + 1) if depth < 16 else None
@@ -319,10 +355,43 @@ def unspeakable(value: Any, depth: int = 0) -> str | None:
             if found:
                 return f"[{i}]{found}"
         return None
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return None
     kind = type(value)
     own = {name for cls in kind.__mro__[:-1] for name in vars(cls)}
-    if "__str__" not in own and "__repr__" not in own:
+    if "__str__" not in own or isinstance(value, bytes | bytearray | memoryview):
         return f" (of type {kind.__name__})"
+    return None
+
+
+#: Longest text in an action's result, in characters (a reference, a time, a sentence to read
+#: back); a longer one fails the action rather than be spoken for minutes or stored per turn.
+MAX_RESULT_TEXT = 10_000
+#: Most values (mapping keys and values, list items) in an action's result.
+MAX_RESULT_VALUES = 10_000
+
+
+def oversized(result: Mapping[Any, Any]) -> str | None:
+    """Why an action's result is too large to keep — a text longer than `MAX_RESULT_TEXT`
+    characters (by path) or more than `MAX_RESULT_VALUES` values in all — or None. Walks the
+    result without recursion and stops at the first excess."""
+    stack: list[tuple[Any, str]] = [(result, "")]
+    count = 0
+    while stack:
+        value, path = stack.pop()
+        count += 1
+        if count > MAX_RESULT_VALUES:
+            return f"holds more than {MAX_RESULT_VALUES:,} values"
+        if isinstance(value, str) and len(value) > MAX_RESULT_TEXT:
+            return f"{path or 'text'} is {len(value):,} characters, more than {MAX_RESULT_TEXT:,}"
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                if isinstance(k, str) and len(k) > MAX_RESULT_TEXT:
+                    return f"has a key of {len(k):,} characters, more than {MAX_RESULT_TEXT:,}"
+                key = _key_text(k)
+                stack.append((v, f"{path}[{key}]" if path else key))
+        elif isinstance(value, list | tuple):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
     return None
 
 

@@ -54,8 +54,10 @@ from flowagent.action_contract import (
     check_function,
     check_source,
     module_source,
+    oversized,
     unspeakable,
 )
+from flowagent.context import MAX_RESULT_DEPTH
 from flowagent.errors import ActionError
 from flowagent.redaction import described, safe_str
 
@@ -325,13 +327,16 @@ async def run_action_async(
 
 def _normalise(ref: str, result: Any) -> dict[str, Any]:
     """An action's result as JSON-safe data: what goes into the context must always save.
-    Raises ActionError for a result outside the contract: not a mapping (or None), or holding
-    a value whose text would be Python's default repr."""
+    Raises ActionError for a result outside the contract: not a mapping (or None), too large
+    (`oversized`), or holding a value with no text of its own (`unspeakable`)."""
     if result is None:
         return {}
     if not isinstance(result, Mapping):
         # Never the value itself in the reason: it is the booking's data (a name, a phone).
         raise ActionError(ref, f"it returned {type(result).__name__}, not a dict (or None)")
+    big = oversized(result)
+    if big is not None:
+        raise ActionError(ref, f"its result {big}")
     bad = unspeakable(result)
     if bad is not None:
         raise ActionError(ref, f"its result {bad} has no text to speak or store")
@@ -347,9 +352,9 @@ def json_safe(value: Any, depth: int = 0) -> Any:
         return value if math.isfinite(value) else str(value)
     if isinstance(value, str):
         return _clean_text(value)
-    if depth < 16 and isinstance(value, dict):
+    if depth < MAX_RESULT_DEPTH and isinstance(value, dict):
         return {_clean_text(str(k)): json_safe(v, depth + 1) for k, v in value.items()}
-    if depth < 16 and isinstance(value, list | tuple):
+    if depth < MAX_RESULT_DEPTH and isinstance(value, list | tuple):
         return [json_safe(v, depth + 1) for v in value]
     return _clean_text(str(value))
 

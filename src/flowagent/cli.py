@@ -15,29 +15,36 @@
 
 `test` and `simulate` never call the flow's real actions unless given `--live-actions`.
 
-Exit codes: 0 success, 1 the flow (or an input file) is broken or a test failed, 2 wrong
-usage (an output file that cannot be written too), 3 an optional extra is not installed,
-4 `run`'s input ended before the conversation did, 130 interrupted.
+Exit codes: 0 success, 1 the flow (or an input file, or the store) is broken or a test failed,
+2 wrong usage (an output file that cannot be written too), 3 an optional extra is not
+installed, 4 `run`'s input ended before the conversation did, 70 an internal error (a bug in
+flowagent), 130 interrupted. Every failure is one line on stderr; `--debug` (or
+`FLOWAGENT_DEBUG=1`) adds the tracebacks, of failures and of the errors the engine handled
+and logged.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from datetime import datetime
+import traceback
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from flowagent.actions import ALLOW_ENV
+from flowagent.context import EARLIEST_NOW, LATEST_NOW
 from flowagent.errors import FlowagentError, FlowDefinitionError, StoreError
 from flowagent.flow import Flow, load_flow
 from flowagent.metrics import Metrics, format_summary
-from flowagent.observe import EventSink, JsonlSink
+from flowagent.observe import EventSink, FlowEvent, JsonlSink
+from flowagent.redaction import described
 from flowagent.store import ConversationStore, open_store
 from flowagent.turn import Turn
 
@@ -46,15 +53,30 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FLOW, EXIT_USAGE, EXIT_MISSING_EXTRA, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_NOT_ENDED = 4  # `run`: the input ran out while the conversation was still waiting
+EXIT_INTERNAL = 70  # a bug in flowagent (sysexits' EX_SOFTWARE): one line, --debug for more
+#: Longest caller line `run` reads, in characters: ten times the longest utterance a flow may
+#: allow (`limits.max_utterance_chars` ≤ 100,000; the engine cuts each turn to it anyway).
+MAX_INPUT_LINE = 1_000_000
+#: Environment variable that turns on `--debug`.
+DEBUG_ENV = "FLOWAGENT_DEBUG"
 
 
 def _iso(value: str) -> datetime:
     try:
-        return datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"not an ISO date-time: {value!r} (e.g. 2026-11-23T10:00)"
         ) from None
+    # a day inside the engine's bounds, so that no flow timezone moves it out of them
+    first = (EARLIEST_NOW + timedelta(days=1)).replace(tzinfo=None)
+    last = (LATEST_NOW - timedelta(days=1)).replace(tzinfo=None)
+    if not first <= when.replace(tzinfo=None) <= last:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is outside the time a conversation can run in"
+            f" ({first.date()} to {last.date()})"
+        )
+    return when
 
 
 def _count(value: str) -> int:
@@ -84,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Explicit, deterministic conversation flows for voice agents.",
     )
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"print tracebacks: of a failure, and of errors the engine handled and logged"
+        f" (also {DEBUG_ENV}=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = sub.add_parser(
@@ -120,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-pii",
         action="store_true",
         help="include personal slot values (name, phone, email, text, pii slots) in --log events",
+    )
+    run.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print the tracebacks of errors the engine handled (default: one line each)",
     )
     _allow_flag(run)
 
@@ -244,11 +278,49 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; returns the exit code. Every failure is one line on stderr and a
+    documented exit code (the module docstring), never a traceback unless `--debug`."""
+    _usable_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list or _debug_env()
+    try:
+        return _main(args_list)
+    except Exception as err:  # a bug of ours: say so in one line
+        if debug:
+            traceback.print_exc()
+        print(
+            f"flowagent: internal error: {described(err)} (a bug in flowagent"
+            + ("" if debug else "; --debug shows the traceback")
+            + ")",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _debug_env() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _usable_streams() -> None:
+    """Standard streams that never raise on what they are given: a closed one (`>&-`: None
+    in Python) writes nowhere, as `> /dev/null` would, and text the terminal's encoding
+    cannot show is replaced rather than raising UnicodeEncodeError."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="replace")
+
+
+def _main(args_list: list[str]) -> int:
     if args_list[:1] == ["voice"]:
         return _voice(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    args.debug = bool(getattr(args, "debug", False)) or _debug_env()
     if getattr(args, "allow_module", None):
         # Through the environment, so every flow this process loads (a test file's, the
         # REPL's :reload) gets the same opt-in.
@@ -264,7 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "repl":
             from flowagent.repl import run_repl
 
-            return run_repl(args.flow, args.now)
+            with _log_to_stderr(args.debug):
+                return run_repl(args.flow, args.now)
     except FlowagentError as err:
         print(f"flowagent: {err}", file=sys.stderr)
         return EXIT_FLOW
@@ -495,17 +568,72 @@ def _open_checked_store(url: str, conversation_id: str | None) -> ConversationSt
 
 
 def _run(args: argparse.Namespace) -> int:
-    # The library's warnings and errors (a failed action and why, a store outage) on stderr,
-    # one line each: a scripted run is where an author looks for them.
+    with _log_to_stderr(args.debug):
+        return _run_logged(args)
+
+
+@contextlib.contextmanager
+def _log_to_stderr(debug: bool) -> Iterator[None]:
+    """The library's warnings and errors (a failed action and why, a store outage) on stderr,
+    one line each — a scripted run or a REPL is where an author looks for them."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("flowagent: %(levelname)s: %(message)s"))
+    handler.setFormatter(_LogLine(debug))
     logger = logging.getLogger("flowagent")
     logger.addHandler(handler)
     try:
-        return _run_logged(args)
+        yield
     finally:
         logger.removeHandler(handler)
+
+
+class _LogLine(logging.Formatter):
+    """`flowagent: LEVEL: message`, one line: an error the engine handled (an extractor that
+    failed, an action that raised) is the message, its traceback only with `--debug`."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__("flowagent: %(levelname)s: %(message)s")
+        self.debug = debug
+
+    def formatException(self, ei: Any) -> str:
+        return super().formatException(ei) if self.debug else ""
+
+    def formatStack(self, stack_info: str) -> str:
+        return super().formatStack(stack_info) if self.debug else ""
+
+
+class _LogFile:
+    """`run --log FILE`: the JSONL sink, whose first write failure (a full disk, /dev/full)
+    prints one line and ends the logging, not the conversation; `failed` says why."""
+
+    def __init__(self, path: str, log_pii: bool) -> None:
+        self.path = path
+        self.failed: str | None = None
+        self._sink: JsonlSink | None = JsonlSink(path, log_pii=log_pii)
+
+    def emit(self, event: FlowEvent) -> None:
+        if self._sink is not None:
+            try:
+                self._sink.emit(event)
+            except OSError as err:
+                self._fail(err)
+
+    def _fail(self, err: OSError) -> None:
+        self.failed = _why(err)
+        print(
+            f"flowagent: cannot write the event log to {self.path}: {self.failed}", file=sys.stderr
+        )
+        sink, self._sink = self._sink, None
+        if sink is not None:
+            with contextlib.suppress(OSError):
+                sink.close()
+
+    def close(self) -> None:
+        if self._sink is not None:
+            try:
+                self._sink.close()
+            except OSError as err:
+                self._fail(err)
 
 
 def _run_logged(args: argparse.Namespace) -> int:
@@ -514,7 +642,7 @@ def _run_logged(args: argparse.Namespace) -> int:
         raise SystemExit("flowagent: --store needs --id (the conversation to save or resume)")
     store = _open_checked_store(args.store, args.conversation_id) if args.store else None
     try:
-        sink = JsonlSink(args.log, log_pii=args.log_pii) if args.log else None
+        sink = _LogFile(args.log, args.log_pii) if args.log else None
     except OSError as err:
         if store is not None:
             store.close()
@@ -522,7 +650,7 @@ def _run_logged(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = _open_input(args.input)
     try:
-        return run_script(
+        code = run_script(
             flow,
             source,
             sys.stdout,
@@ -532,6 +660,9 @@ def _run_logged(args: argparse.Namespace) -> int:
             store=store,
             sinks=[sink] if sink else [],
         )
+    except InputLineTooLong as err:
+        print(f"flowagent: {err}", file=sys.stderr)
+        code = EXIT_FLOW
     finally:
         if source is not sys.stdin:
             source.close()
@@ -539,15 +670,25 @@ def _run_logged(args: argparse.Namespace) -> int:
             sink.close()
         if store is not None:
             store.close()
+    if sink is not None and sink.failed and code in (EXIT_OK, EXIT_NOT_ENDED):
+        return EXIT_USAGE  # the conversation ran, but the log asked for is incomplete
+    return code
 
 
 def _stats(args: argparse.Namespace) -> int:
+    metrics = Metrics()
     try:
-        summary = Metrics().read(args.logs).summary()
+        summary = metrics.read(args.logs).summary()
     except OSError as err:
         print(f"flowagent: cannot read {err.filename}: {err.strerror}", file=sys.stderr)
         return EXIT_FLOW
     print(json.dumps(summary, indent=2) if args.json else format_summary(summary))
+    for path, count in metrics.skipped.items():
+        print(
+            f"note: {path}: {count:,} line{'s' * (count != 1)} skipped (not a flowagent event:"
+            " not JSON, not UTF-8, too long, or without an event name)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -579,7 +720,7 @@ def run_script(
         _emit(conv.start(), out, as_json)
     if conv.ended:
         return EXIT_OK
-    for raw in lines:
+    for raw in _caller_lines(lines):
         turn = conv.handle(raw.rstrip("\r\n"))
         _emit(turn, out, as_json)
         if turn.ended:
@@ -591,6 +732,28 @@ def run_script(
         out.write(f"-- not ended: waiting for {waiting} --\n")
         out.flush()
     return EXIT_NOT_ENDED
+
+
+class InputLineTooLong(ValueError):
+    """A caller line longer than `MAX_INPUT_LINE` characters (`/dev/zero` is one endless
+    line): the input is not a script of caller turns."""
+
+
+def _caller_lines(lines: TextIO) -> Iterator[str]:
+    """The lines of `lines`, each read bounded: a line longer than `MAX_INPUT_LINE`
+    characters raises InputLineTooLong instead of being read whole into memory."""
+    number = 0
+    while True:
+        line = lines.readline(MAX_INPUT_LINE + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_INPUT_LINE and not line.endswith("\n"):
+            raise InputLineTooLong(
+                f"input line {number} is longer than {MAX_INPUT_LINE:,} characters: not a"
+                " caller's turn (one caller line per input line)"
+            )
+        yield line
 
 
 def _emit(turn: Turn, out: TextIO, as_json: bool, resumed: bool = False) -> None:

@@ -91,6 +91,7 @@ class Conversation:
         "_ctx",
         "_flow",
         "_last",
+        "_settled",
         "_sinks",
         "_started_ns",
         "_store",
@@ -114,6 +115,9 @@ class Conversation:
         self._actions: Mapping[str, ActionOverride] = actions or {}
         self._ctx = ctx
         self._last: Turn | None = None
+        # While an async turn awaits its action: the context as it was before the turn (what
+        # a snapshot describes then, and what a cancelled turn leaves behind).
+        self._settled: Context | None = None
         self._store = store
         self._writer = (
             ConversationWriter(store, ctx.conversation_id, revision) if store is not None else None
@@ -226,17 +230,33 @@ class Conversation:
     async def handle_async(self, text: str) -> Turn:
         """`handle` for event loops. The turn runs inline (it takes microseconds); a user
         action is awaited — a coroutine directly, a plain function in a worker thread — and
-        so is the save, so neither a slow action nor a slow store blocks the loop."""
+        so is the save, so neither a slow action nor a slow store blocks the loop.
+
+        Cancelled while its action runs (the caller hung up), the turn leaves the
+        conversation as it was before it — resting where the caller was last asked something,
+        as stored — and the cancellation goes on (`CancelledError`). The action may have run
+        in part or in full; see docs/operations.md."""
         if not self._ctx.started:
             await self.start_async()
+        settled, last = self._ctx.copy(), self._last
         begun = self._begin(text, defer_actions=True)
         if isinstance(begun, Turn):
             return begun
         scope, clean = begun
         while scope.pending_action is not None and not self._ctx.ended:
             state, scope.pending_action = scope.pending_action, None
+            self._settled = settled
             try:
                 outcome = await scope.run_action_async(state)
+            except asyncio.CancelledError:
+                self._ctx.become(settled)
+                self._last = last
+                log.warning(
+                    "turn cancelled while its action ran: the conversation is left as it was"
+                    " before the turn",
+                    extra={"conversation_id": self._ctx.conversation_id, "state": state},
+                )
+                raise
             except Exception as err:  # a flowagent bug around the action: a failed action
                 log.error(
                     "action step failed: %s",
@@ -249,6 +269,8 @@ class Conversation:
                     },
                 )
                 outcome = False
+            finally:
+                self._settled = None
             self._guarded(scope, lambda s=state, ok=outcome: scope.after_action(s, ok))
         return await self._persist_async(self._end(scope, clean))
 
@@ -273,7 +295,7 @@ class Conversation:
         clean = clean_text(text if isinstance(text, str) else str(text), limits.max_utterance_chars)
         self._started_ns = time.perf_counter_ns()
         ctx.turns += 1
-        ctx.history.append(HistoryEntry("user", clean, ctx.state, _stamp()))
+        ctx.add_history(HistoryEntry("user", clean, ctx.state, _stamp()))
         scope = TurnScope(self._flow, ctx, defer_actions=defer_actions, actions=self._actions)
         self._guarded(scope, lambda: self._dispatch(scope, clean))
         return scope, clean
@@ -293,7 +315,9 @@ class Conversation:
             if entry.role == "agent" and (not probe or entry.text.startswith(probe)):
                 entry.interrupted = True
                 if self._writer is not None:  # bookkeeping: saved in the background
-                    self._writer.save(self.snapshot(), wait=False)
+                    data = self._snapshot_to_save()
+                    if isinstance(data, dict):
+                        self._writer.save(data, wait=False)
                 return
 
     def current_turn(self) -> Turn:
@@ -308,7 +332,10 @@ class Conversation:
         timed out. True when it is stored (or there is no store to save to)."""
         if self._writer is None:
             return True
-        result = self._writer.save(self.snapshot(), wait=True, timeout=timeout)
+        data = self._snapshot_to_save()
+        result = (
+            self._writer.save(data, wait=True, timeout=timeout) if isinstance(data, dict) else data
+        )
         if not result.ok:
             self._store_failed(result)
         return result.ok
@@ -316,12 +343,14 @@ class Conversation:
     # --- persistence -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         """A JSON-safe dict from which `Flow.restore` continues this conversation exactly.
-        With a store it carries `revision`, the last revision known to be stored."""
+        With a store it carries `revision`, the last revision known to be stored. Taken while
+        an async turn awaits its action, it is the conversation as it was before that turn
+        (a conversation never rests in an action state)."""
         data: dict[str, Any] = {
             "format": SNAPSHOT_FORMAT,
             "flow": self._flow.spec.flow,
             "flow_hash": self._flow.hash,
-            "context": self._ctx.to_dict(),
+            "context": (self._settled or self._ctx).to_dict(),
         }
         # to_dict copies what it lists; the two values that may nest are copied here, so a
         # snapshot never shares anything with the live conversation (a store saves it later).
@@ -442,7 +471,8 @@ class Conversation:
         reply = compose(scope.parts)
         if reply:
             ctx.last_reply = reply
-        ctx.history.append(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))
+        ctx.add_history(HistoryEntry("agent", reply, ctx.state, _stamp(), scope.event))
+        ctx.keep_within_limits()
         turn = self._make_turn(
             reply,
             user,
@@ -469,15 +499,37 @@ class Conversation:
                     " (use start_async/handle_async)",
                     extra={"conversation_id": self._ctx.conversation_id},
                 )
-            turn = self._saved(turn, self._writer.save(self.snapshot(), wait=wait), wait)
+            data = self._snapshot_to_save()
+            if isinstance(data, dict):
+                turn = self._saved(turn, self._writer.save(data, wait=wait), wait)
+            else:
+                turn = self._saved(turn, data, True)
         self._emit(turn)
         return turn
 
     async def _persist_async(self, turn: Turn) -> Turn:
         if self._writer is not None:
-            turn = self._saved(turn, await self._writer.save_async(self.snapshot()), True)
+            data = self._snapshot_to_save()
+            result = await self._writer.save_async(data) if isinstance(data, dict) else data
+            turn = self._saved(turn, result, True)
         self._emit(turn)
         return turn
+
+    def _snapshot_to_save(self) -> dict[str, Any] | StoreResult:
+        """The snapshot to store, or — should building it fail (a context changed by hand
+        past what can be stored) — a failed save to report: never raised out of a turn."""
+        try:
+            return self.snapshot()
+        except Exception as err:
+            log.error(
+                "snapshot failed: %s",
+                described(err),
+                exc_info=exc_info(err),
+                extra={"conversation_id": self._ctx.conversation_id, **error_fields(err)},
+            )
+            return StoreResult(
+                "save", "error", f"the conversation could not be snapshotted: {type(err).__name__}"
+            )
 
     def _saved(self, turn: Turn, result: StoreResult, waited: bool) -> Turn:
         if waited and not result.ok:

@@ -95,6 +95,11 @@ class SnapshotError(FlowagentError):
     incompatible version of this flow."""
 
 
+class ConversationIdError(FlowagentError, ValueError):
+    """Raised by `Flow.new_conversation` (and `resume_or_new`) for a conversation id that no
+    store could save and resume: not text, or longer than `context.MAX_ID_CHARS`."""
+
+
 class StoreError(FlowagentError):
     """Raised by a store when its URL is malformed or its backend is unavailable, locked,
     unreadable or corrupt; the message says which store and why, never a raw driver error.
@@ -110,10 +115,13 @@ class StoreConflict(StoreError):
     of the writer that stored it (`""` when unknown)."""
 
     def __init__(self, conversation_id: str, expected: int, found: int, writer: str = "") -> None:
-        super().__init__(
-            f"conversation {conversation_id!r} was saved by another writer"
-            f" (stored revision {found}, this writer expected {expected})"
-        )
+        if found < 1:  # a record without a readable revision: never overwritten
+            why = (
+                "a stored record this flow could not read is in the way (delete it to reuse the id)"
+            )
+        else:
+            why = f"stored revision {found}, this writer expected {expected or 'none'}"
+        super().__init__(f"conversation {conversation_id!r} was saved by another writer ({why})")
         self.conversation_id = conversation_id
         self.expected = expected
         self.found = found

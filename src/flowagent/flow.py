@@ -16,9 +16,9 @@ from flowagent import schema
 from flowagent.actions import ActionPolicy
 from flowagent.compiled import CompiledFlow
 from flowagent.compiler import compile_flow
-from flowagent.context import Context
+from flowagent.context import MAX_ID_CHARS, Context, now_problem
 from flowagent.engine import Conversation
-from flowagent.errors import FlowDefinitionError, Problem, SnapshotError
+from flowagent.errors import ConversationIdError, FlowDefinitionError, Problem, SnapshotError
 from flowagent.fakes import ActionOverride, bind_overrides
 from flowagent.loader import Loc, LocatedDocument, format_loc, parse_yaml, read_yaml_file
 from flowagent.observe import EventSink, FlowEvent, store_event
@@ -74,12 +74,26 @@ class Flow:
         structured events (see `flowagent.observe`). `actions` replaces some of the flow's
         actions in this conversation only — keyed by action state (`BOOK`) or reference
         (`my_actions:book`), each a `FakeAction` or a function; the others run for real.
-        Raises ExtensionError for a key that is not one of the flow's actions."""
+        Raises ExtensionError for a key that is not one of the flow's actions;
+        ConversationIdError (a ValueError) for an id that is not text of at most
+        `context.MAX_ID_CHARS` (200) characters, which no store could save and resume;
+        ValueError for a `now` outside the years 1900–9000."""
         flow = self.compiled
+        if conversation_id is not None and (
+            not isinstance(conversation_id, str) or len(conversation_id) > MAX_ID_CHARS
+        ):
+            raise ConversationIdError(
+                f"conversation id must be text of at most {MAX_ID_CHARS} characters"
+                f" (got {_described_id(conversation_id)}): a longer one could be saved"
+                " but never resumed"
+            )
         if now is None:
             now = datetime.now(flow.tz)
         elif now.tzinfo is None:
             now = now.replace(tzinfo=flow.tz)
+        problem = now_problem(now)
+        if problem is not None:
+            raise ValueError(f"now {now.isoformat()} cannot be a conversation's time: {problem}")
         ctx = Context(
             conversation_id=conversation_id or uuid.uuid4().hex[:16],
             state=flow.machine.initial,
@@ -205,6 +219,12 @@ class Flow:
 
     def __repr__(self) -> str:
         return f"<Flow {self.name!r} from {self.path or '<text>'}: {len(self.spec.states)} states>"
+
+
+def _described_id(conversation_id: object) -> str:
+    if isinstance(conversation_id, str):
+        return f"{len(conversation_id)} characters"
+    return type(conversation_id).__name__
 
 
 def _report(sinks: Sequence[EventSink], event: FlowEvent) -> None:

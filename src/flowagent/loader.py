@@ -41,6 +41,8 @@ MAX_DEPTH = 40
 #: Most values (scalars, lists, mappings) a file may hold, as written and once aliases are
 #: expanded (the reference flow holds ~400; a flow with long choice lists a few thousand).
 MAX_VALUES = 20_000
+#: Half of a UTF-16 surrogate pair: YAML's "\ud800" escape makes one, no encoder takes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Whether PyYAML has its C parser (libyaml); it does in the wheels PyPI ships.
 _HAVE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
@@ -258,7 +260,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError:
             raise
         except Exception as err:  # int("9" * 5000), date(2026, 13, 45), ...: PyYAML's own errors
@@ -269,6 +271,16 @@ class _Builder:
                 problem=problem + " (quote it if it is meant as text)",
                 problem_mark=node.start_mark,
             ) from None
+        lone = _SURROGATE.search(value) if isinstance(value, str) else None
+        if lone is not None:
+            # A "\ud800" escape: half of a UTF-16 pair, which no UTF-8 output (a terminal, a
+            # log, a TTS request) can carry; the value itself is not quoted, for that reason.
+            raise _LimitError(
+                problem=f"the text holds a lone surrogate (U+{ord(lone[0]):04X}), which is not"
+                " a character (half of a UTF-16 pair?)",
+                problem_mark=node.start_mark,
+            )
+        return value
 
 
 def _check_expansion(root: yaml.Node) -> None:

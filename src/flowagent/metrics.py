@@ -7,13 +7,56 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import math
+import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flowagent.observe import FlowEvent
+
+#: Longest event line read from a log, in characters (an event is a few hundred); a longer
+#: line is skipped without being read whole.
+MAX_EVENT_LINE = 1_000_000
+
+
+def _number(value: Any) -> float | None:
+    """A finite number read from an event field; None for anything else (text, a bool)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _bounded_lines(handle: Any) -> Iterable[bytes]:
+    """The lines of a binary file, each at most `MAX_EVENT_LINE` bytes: a longer line is
+    read past in pieces and given as b"x" (not an event), never held whole."""
+    while True:
+        line = handle.readline(MAX_EVENT_LINE + 1)
+        if not line:
+            return
+        if len(line) > MAX_EVENT_LINE and not line.endswith(b"\n"):
+            while True:  # the rest of the overlong line, a piece at a time
+                rest = handle.readline(MAX_EVENT_LINE)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            line = b"x"
+        yield line
+
+
+def _event(line: bytes) -> dict[str, Any] | None:
+    """One JSONL line as an event object, or None if it is not one."""
+    try:
+        row = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if isinstance(row, dict) and isinstance(row.get("event"), str):
+        return row
+    return None
 
 
 def _pct(values: list[float], p: float) -> float | None:
@@ -45,21 +88,27 @@ class Metrics:
         self.latency_ms: list[float] = []
         self.voice_response_ms: list[float] = []  # end of caller speech → first agent audio
         self.endpointing: Counter[str] = Counter()  # complete / incomplete / normal / none
+        self.skipped: dict[str, int] = {}  # per log file read: lines that were not events
 
     def emit(self, event: FlowEvent) -> None:
         self.add(event.to_dict())
 
     def add(self, row: Mapping[str, Any]) -> None:
+        """Count one event (a `FlowEvent.to_dict()`). A field of the wrong type — a log
+        written by something else — is left out, never raised on."""
         kind = row.get("event")
         slot = row.get("slot")
         self.conversations.add(str(row.get("conversation_id")))
         if kind == "turn":
             self.turns += 1
-            if isinstance(row.get("elapsed_ms"), int | float):
-                self.latency_ms.append(float(row["elapsed_ms"]))
+            elapsed = _number(row.get("elapsed_ms"))
+            if elapsed is not None:
+                self.latency_ms.append(elapsed)
         elif kind == "conversation_end":
             self.outcomes[str(row.get("outcome"))] += 1
-            self.turns_at_end.append(int(row.get("turns", 0)))
+            turns = row.get("turns", 0)
+            if isinstance(turns, int) and not isinstance(turns, bool) and turns >= 0:
+                self.turns_at_end.append(turns)
         elif kind == "retry":
             self.retries[str(slot)] += 1
             self.failed[str(slot)] += 1
@@ -79,21 +128,31 @@ class Metrics:
         elif kind == "store_error":
             self.store_errors[f"{row.get('operation')}.{row.get('reason')}"] += 1
         elif kind == "voice_response":
-            if isinstance(row.get("e2e_ms"), int | float):
-                self.voice_response_ms.append(float(row["e2e_ms"]))
+            e2e = _number(row.get("e2e_ms"))
+            if e2e is not None:
+                self.voice_response_ms.append(e2e)
             self.endpointing[str(row.get("endpointing") or "none")] += 1
 
     def read(self, paths: Iterable[str | Path]) -> Metrics:
-        """Add every event of these JSONL files (lines that are not events are skipped)."""
+        """Add every event of these JSONL files. A line that is not an event — not JSON, not
+        UTF-8, longer than `MAX_EVENT_LINE`, not an object with a text `event` — is skipped
+        and counted in `skipped[path]`. Raises OSError for a file that cannot be read or is
+        no file (a directory, a device such as /dev/zero); a pipe is read."""
         for path in paths:
-            with open(path, encoding="utf-8") as handle:
-                for line in handle:
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError:
-                        continue
-                    if isinstance(row, dict) and "event" in row:
+            name = str(path)
+            with open(path, "rb") as handle:
+                mode = os.fstat(handle.fileno()).st_mode
+                if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+                    raise OSError(errno.EINVAL, "not a log file (a device?)", name)
+                skipped = 0
+                for line in _bounded_lines(handle):
+                    row = _event(line)
+                    if row is None:
+                        skipped += int(bool(line.strip()))
+                    else:
                         self.add(row)
+                if skipped:
+                    self.skipped[name] = self.skipped.get(name, 0) + skipped
         return self
 
     def summary(self) -> dict[str, Any]:

@@ -219,11 +219,19 @@ class LimitsSpec(_Model):
     on_max_no_input: str | None = None
     on_max_turns: str | None = None
     max_unanswered: int = Field(
-        default=3, ge=1, description="questions in a row the flow has no answer for"
+        default=3,
+        ge=1,
+        le=_MAX_COUNT,
+        description="questions in a row the flow has no answer for",
     )
-    max_pieces: int = Field(default=4, ge=1, description="turns one answer may be given over")
+    max_pieces: int = Field(
+        default=4, ge=1, le=_MAX_COUNT, description="turns one answer may be given over"
+    )
     piece_timeout: float = Field(
-        default=2.5, gt=0, description="seconds of silence that end an answer given in pieces"
+        default=2.5,
+        gt=0,
+        le=_MAX_SECONDS,
+        description="seconds of silence that end an answer given in pieces",
     )
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flowagent import pieces
 from flowagent.action_contract import missing_result
 from flowagent.actions import run_action, run_action_async
 from flowagent.compiled import FillResult
+from flowagent.context import results_problem
 from flowagent.errors import ActionError
 from flowagent.fakes import FakeAction
 from flowagent.render import (
@@ -361,14 +362,7 @@ class TurnScope:
                 result = run_action(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
-        missing = missing_result(
-            ref, self.flow.result_reads.get(state, {}), self.ctx.results, result
-        )
-        if missing is not None:  # a reply would speak a hole: the action broke its contract
-            return self._action_failed(state, missing)
-        self.ctx.results.update(result)
-        self.marks.append(f"action:{state}")
-        return True
+        return self._take_result(state, ref, result)
 
     async def run_action_async(self, state: str) -> bool:
         """Await the state's action (asynchronous turns)."""
@@ -381,11 +375,22 @@ class TurnScope:
                 result = await run_action_async(ref, fn, dict(self.ctx.slots), timeout)
         except ActionError as err:
             return self._action_failed(state, err)
+        return self._take_result(state, ref, result)
+
+    def _take_result(self, state: str, ref: str, result: dict[str, Any]) -> bool:
+        """Keep an action's result, or fail the action when it breaks the contract: a key a
+        later reply reads is missing (it would speak a hole), or the results would not fit
+        what a conversation can store and resume (`context.results_problem`)."""
         missing = missing_result(
             ref, self.flow.result_reads.get(state, {}), self.ctx.results, result
         )
         if missing is not None:
             return self._action_failed(state, missing)
+        problem = results_problem({**self.ctx.results, **result})
+        if problem is not None:
+            return self._action_failed(
+                state, ActionError(ref, f"its result cannot be stored: {problem}")
+            )
         self.ctx.results.update(result)
         self.marks.append(f"action:{state}")
         return True

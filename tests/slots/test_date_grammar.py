@@ -25,7 +25,6 @@ CASES = [
     ("upcoming-weekday", "Friday", "2026-11-27"),
     ("upcoming-weekday", "this coming Friday", "2026-11-27"),
     ("upcoming-weekday", "Saturday morning", "2026-11-28"),
-    ("next-week", "next Tuesday", "2026-12-01"),
     ("next-week", "next Monday morning", "2026-11-30"),
     ("last-weekday", "last Monday", "2026-11-16"),
     ("last-weekday", "this past Friday", "2026-11-20"),
@@ -98,6 +97,8 @@ def test_a_past_date_said_as_past_stays_past_for_not_past_to_answer(text: str) -
         ("this weekend", ("2026-11-28", "2026-11-29")),
         ("Friday the 3rd", ("2026-12-03", "2026-12-04")),
         ("Tuesday the 3rd", ("2026-12-01", "2026-12-03")),
+        ("next Tuesday", ("2026-11-24", "2026-12-01")),
+        ("can we do next Friday?", ("2026-11-27", "2026-12-04")),
     ],
 )
 def test_words_that_allow_two_dates_give_candidates_not_a_guess(
@@ -115,6 +116,21 @@ def test_words_that_allow_two_dates_give_candidates_not_a_guess(
 def test_a_clarifying_answer_points_at_a_date(answer: str, value: str) -> None:
     pending = ("2026-11-24", "2026-12-01")
     assert slots.extract("date", answer, now=MONDAY, clarify=pending) == value
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "value"),
+    [
+        (datetime(2026, 11, 28, 10, 0), "next Tuesday", "2026-12-01"),  # Saturday: one reading
+        (MONDAY, "next Monday", "2026-11-30"),  # the coming Monday is already next week's
+        (datetime(2026, 11, 26, 10, 0), "next Friday the 4th", "2026-12-04"),
+    ],
+)
+def test_next_weekday_stands_when_both_readings_are_one_day(
+    now: datetime, text: str, value: str
+) -> None:
+    found = slots.extract_span("date", text, now=now)
+    assert found is not None and found.value == value
 
 
 def test_a_weekday_answer_picks_the_candidate_on_that_weekday() -> None:

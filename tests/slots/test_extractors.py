@@ -17,10 +17,11 @@ HOURS = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "open": "09:00", "c
 
 
 def test_dates_are_found_inside_a_sentence_with_their_span() -> None:
-    found = slots.extract_span("date", "I'd like next Friday at 2pm please", now=NOW)
+    found = slots.extract_span("date", "I'd like Friday of next week at 2pm please", now=NOW)
     assert found is not None and found.value == "2026-12-04"
-    assert "I'd like next Friday at 2pm please"[found.start : found.end] == "next Friday"
-    assert found.rule == "next-week"
+    text = "I'd like Friday of next week at 2pm please"
+    assert text[found.start : found.end] == "Friday of next week"
+    assert found.rule == "weekday-of-week"
 
 
 def test_a_weekday_means_the_coming_one_and_says_so() -> None:

@@ -32,7 +32,11 @@ class SayState(StateBehaviour):
             scope.fire("next")
 
     def handle(self, scope: Scope, text: str) -> None:
-        result = scope.fill(text, scope.flow.collectable_slots, expected=None)
+        # The clarification asked here ("did you mean this Friday or next?") makes its slot the
+        # one expected: "the 4th" alone answers it, as it would in a collect state.
+        pending = (scope.ctx.clarify or {}).get("slot")
+        expected = pending if isinstance(pending, str) and pending in scope.flow.slots else None
+        result = scope.fill(text, scope.flow.collectable_slots, expected=expected)
         if result.clarified and scope.ctx.clarify is not None:
             return  # "did you mean a leak or a clog?" is answered here, then we move on
         scope.fire("next")

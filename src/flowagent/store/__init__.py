@@ -40,7 +40,8 @@ def open_store(url: str, *, timeout: float | None = None) -> ConversationStore:
 
     `timeout` (seconds; or `?timeout=0.5` in the URL; default `DEFAULT_TIMEOUT`) bounds how
     long a turn waits for a save and a call start for a load. Raises StoreError for a bad URL
-    or a store that cannot be opened (a corrupt or unreadable SQLite file)."""
+    or a store that cannot be opened (a corrupt or unreadable SQLite file, a SQLite table that
+    cannot take compare-and-set writes)."""
     parsed = urlparse(url)
     query = dict(parse_qsl(parsed.query))
     wait = _timeout(query, url, timeout)
@@ -56,7 +57,10 @@ def open_store(url: str, *, timeout: float | None = None) -> ConversationStore:
         from flowagent.store.redis import RedisStore
 
         rest = urlunparse(parsed._replace(query=urlencode(query)))
-        return RedisStore.from_url(rest, timeout=wait)
+        try:
+            return RedisStore.from_url(rest, timeout=wait)
+        except (ValueError, TypeError) as err:  # redis-py's reading of the URL: a bad port, db
+            raise StoreError(f"bad redis store URL {url!r}: {err}") from None
     raise StoreError(
         f"unknown store URL {url!r}: use memory://, sqlite:///path.db or redis://host:port/0"
     )

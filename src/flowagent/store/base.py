@@ -11,9 +11,14 @@ from flowagent.errors import StoreConflict, StoreError
 #: Longest a turn waits for its save (and a call start for its load), in seconds, unless the
 #: store says otherwise (`timeout` attribute; `?timeout=` in a store URL).
 DEFAULT_TIMEOUT = 0.25
+#: Largest stored snapshot, in bytes of UTF-8 JSON (a call's snapshot is a few KB). A larger
+#: snapshot is not saved (`StoreError`), and a larger stored value is not read: a store never
+#: spends its timeout, or another client's time, on a record no call could have made.
+MAX_RECORD_BYTES = 8 * 1024 * 1024
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_RECORD_BYTES",
     "ConversationStore",
     "StoreConflict",
     "StoreError",
@@ -30,9 +35,10 @@ class ConversationStore(Protocol):
     - `save` must be atomic: after a crash, `load` returns either the previous snapshot or
       the new one, never a mix.
     - `save` is a compare-and-set on `snapshot["revision"]` (an int ≥ 1): it writes only if
-      no snapshot is stored for the id or the stored one's revision is `revision - 1`, and
-      otherwise raises `StoreConflict` and writes nothing. (A store that skips the check
-      still works, but cannot tell two writers apart.)
+      no snapshot is stored for the id (for revision 1) or the stored one's revision is
+      `revision - 1` ≥ 1, and otherwise raises `StoreConflict` and writes nothing. A stored
+      record without a readable revision (revision 0) is never overwritten by such a save.
+      (A store that skips the check still works, but cannot tell two writers apart.)
     - Failures raise `StoreError` with a readable message.
     - Implementations must be safe to share between threads. An optional `timeout`
       attribute (seconds) bounds how long a turn waits for it.
@@ -63,14 +69,25 @@ def encode_snapshot(snapshot: dict[str, Any]) -> str:
     except (TypeError, ValueError) as err:
         raise StoreError(f"the snapshot is not plain JSON data: {err}") from None
     try:
-        text.encode("utf-8")
+        size = len(text.encode("utf-8"))
     except UnicodeEncodeError:  # a lone surrogate: JSON escapes keep it, losslessly
         text = json.dumps(snapshot, ensure_ascii=True, separators=(",", ":"))
+        size = len(text)
+    if size > MAX_RECORD_BYTES:
+        raise StoreError(
+            f"the snapshot is {size:,} bytes, more than a store keeps ({MAX_RECORD_BYTES:,})"
+        )
     return text
 
 
 def decode_snapshot(raw: str | bytes, conversation_id: str, where: str) -> dict[str, Any]:
-    """A stored snapshot back; StoreError naming the record if it is not a JSON object."""
+    """A stored snapshot back; StoreError naming the record if it is not a JSON object or is
+    larger than `MAX_RECORD_BYTES`."""
+    if len(raw) > MAX_RECORD_BYTES:
+        raise StoreError(
+            f"the stored conversation {conversation_id!r} in {where} is {len(raw):,} bytes,"
+            f" more than a store keeps ({MAX_RECORD_BYTES:,}): not read"
+        )
     try:
         data = json.loads(raw, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError) as err:

@@ -24,10 +24,9 @@ class MemoryStore:
         new = revision_of(copied)
         with self._lock:
             stored = self._data.get(conversation_id)
-            if stored is not None and new and revision_of(stored) != new - 1:
-                raise StoreConflict(
-                    conversation_id, new - 1, revision_of(stored), str(stored.get("writer", ""))
-                )
+            found = revision_of(stored)
+            if stored is not None and new and (found < 1 or found != new - 1):
+                raise StoreConflict(conversation_id, new - 1, found, str(stored.get("writer", "")))
             self._data[conversation_id] = copied
 
     def load(self, conversation_id: str) -> dict[str, Any] | None:

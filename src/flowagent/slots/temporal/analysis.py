@@ -12,8 +12,10 @@ settled (`time_readings.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flowagent.slots.base import ExtractContext
+from flowagent.slots.calendar_rules import upcoming
 from flowagent.slots.temporal.dates import STARTERS as DATE_STARTERS
 from flowagent.slots.temporal.dates import Cal, DateMatch, match_date
 from flowagent.slots.temporal.discourse import past_tense, week_scope, weekday_beside_date
@@ -52,7 +54,18 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     """Every date and time in `text` that a `want` slot ("date", "time" or "datetime") needs:
     a bare number counts as an hour only in an answer about time, a dash date ("12-9") only in
     an answer about dates. A "time" analysis has no dates; a "date" one has only the times
-    relative to now ("in 2 hours", which can fall tomorrow)."""
+    relative to now ("in 2 hours", which can fall tomorrow).
+
+    Near the ends of the calendar (years 1 and 9999) a reading whose arithmetic leaves it
+    reads nothing: a rule that would is skipped, and if a sentence-level pass would, the
+    text has no date or time — never an OverflowError."""
+    try:
+        return _analyse(text, ctx, want)
+    except OverflowError:
+        return Analysis([], [])
+
+
+def _analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
     toks = tokenize(text)
     if not toks:
         return Analysis([], [])
@@ -104,8 +117,31 @@ def analyse(text: str, ctx: ExtractContext, want: str) -> Analysis:
         readings = time_readings(toks, times, parts, dates, ctx, time_expected, text)
     time_spans = {tm.start: tm.end for tm in times}
     date_readings: list[DateReading] = []
-    for match, members in group_dates(toks, dates, time_spans, cal):
+    for grouped, members in group_dates(toks, dates, time_spans, cal):
+        alone = grouped.rule == "next-week" and not members
+        match = next_weekday(grouped, cal) if alone else grouped
         span = toks[match.start].start, toks[match.end - 1].end
         parts_of = tuple(DateReading(m, toks[m.start].start, toks[m.end - 1].end) for m in members)
         date_readings.append(DateReading(match, *span, parts_of))
     return Analysis(date_readings, readings)
+
+
+def next_weekday(match: DateMatch, cal: Cal) -> DateMatch:
+    """ "next Friday" said alone, when the coming Friday is still in this week: callers mean
+    either one (on Monday the 23rd, "next Friday" is the 27th to some and December 4th to
+    others; Duckling and Recognizers read the later one), so both are candidates and the flow
+    asks (rule `next-weekday`). When the coming Friday is already in next week, both readings
+    are that day and it stands (rule `next-week`). Inside a larger phrase ("next Tuesday or
+    Wednesday", "a week from next Friday") the next-week reading composes as before."""
+    assert match.value is not None
+    coming = upcoming(cal.today, match.value.weekday())
+    if coming == match.value or coming + timedelta(weeks=1) != match.value:
+        return match
+    return DateMatch(
+        match.end,
+        None,
+        "next-weekday",
+        candidates=(coming, match.value),
+        part=match.part,
+        start=match.start,
+    )

@@ -70,14 +70,19 @@ _BY_WORD = {
 
 
 def match_date(t: list[Tok], i: int, cal: Cal) -> DateMatch | None:
-    """The longest date any rule reads from token `i`, or None."""
+    """The longest date any rule reads from token `i`, or None. A rule whose date would fall
+    outside the calendar (`date` runs from year 1 to 9999: "tomorrow" said on 9999-12-31)
+    reads nothing."""
     if i >= len(t):
         return None
     tok = t[i]
     rules = _BY_WORD.get(str(tok.val), ()) if tok.kind == "w" else _BY_KIND.get(tok.kind, ())
     best: DateMatch | None = None
     for rule in rules:
-        found = rule(t, i, cal)
+        try:
+            found = rule(t, i, cal)
+        except OverflowError:  # the date it reads is past year 9999 or before year 1
+            found = None
         if found is not None and (best is None or found.end > best.end):
             best = found
     if best is not None:
