@@ -129,8 +129,6 @@ class _Words:
         return [w for w in found if w[0] >= max(window_start, 0)][-most:]
 
 
-
-
 _NUMBER_RUN = re.compile(
     r"\b(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
