@@ -107,7 +107,7 @@ def all_shapes() -> dict[str, Callable[[int], str]]:
 
 _GOOD = {
     "name": "my name is Maria Lopez",
-    "date": "next Friday",
+    "date": "November 27",
     "time": "10 am",
     "phone": "555 123 4567",
     "email": "maria at gmail dot com",
