@@ -261,7 +261,8 @@ def main() -> int:
         [
             "# Extractor growth on pathological input",
             "",
-            f"`python benchmarks/extractor_growth.py --n {args.n}` — {machine()}, commit {git_rev()}",
+            f"`python benchmarks/extractor_growth.py --n {args.n}{' --turns' if args.turns else ''}`"
+            f" — {machine()}, commit {git_rev()}",
             "",
             f"Each slot type on {len(shapes)} shapes (repeated units and runs of spaces) at"
             f" {args.n:,} and {4 * args.n:,}"
