@@ -128,7 +128,8 @@ _ALWAYS = {"handoff"}
 _LAST_CLAUSE = {"cancel", "hold"}
 _MAX_WORDS = 8
 _NON_WORD = re.compile(r"[^\w' ]+")
-_CLAUSE = re.compile(r"\s*(?:[,;:!?]|\.(?!\w)|\s[-–—]+\s|[–—])\s*")
+# (?<!\s): a split starts where a run of spaces starts, never inside it (linear on long runs)
+_CLAUSE = re.compile(r"(?<!\s)\s*(?:[,;:!?]|\.(?!\w)|\s[-–—]+\s|[–—])\s*")
 # Words that say nothing by themselves: a clause of only these is skipped ("Oh,", "Sorry,").
 _EMPTY = frozenset(
     """

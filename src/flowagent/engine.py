@@ -18,7 +18,6 @@ import asyncio
 import copy
 import dataclasses
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -33,6 +32,7 @@ from flowagent.out_of_scope import foreign, language_request
 from flowagent.redaction import described, error_fields, exc_info
 from flowagent.scope import TurnScope
 from flowagent.slots.base import ExtractContext, SlotValue
+from flowagent.slots.invisible import strip_invisible
 from flowagent.snapshot import validate_snapshot
 from flowagent.store.writer import ConversationWriter, StoreResult
 from flowagent.turn import Turn
@@ -47,24 +47,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("flowagent.engine")
 
-# Control and zero-width characters, and lone surrogates (half an emoji from a broken
-# transcript: no store can encode it).
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff\ud800-\udfff]"
-)
-
-
 # Events that move a conversation forward (a slot filled is progress too).
 _PROGRESS = frozenset({"next", "complete", "yes", "change", "success"})
 
 
 def clean_text(text: str, limit: int) -> str:
-    """NFKC, control and zero-width characters and lone surrogates removed, whitespace
+    """NFKC, invisible characters removed by Unicode category (format, control, private-use,
+    surrogate and default-ignorable characters; `flowagent.slots.invisible`), whitespace
     collapsed. Input far over the length limit is cut first so that normalising it stays
     cheap."""
     if len(text) > limit * 4:
         text = text[: limit * 4 + 1]
-    text = _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text))
+    text = strip_invisible(unicodedata.normalize("NFKC", text))
     return " ".join(text.split())
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from flowagent.slots.invisible import strip_invisible
+
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\}\}")
 
 
@@ -213,11 +215,13 @@ _TAG = re.compile(r"<[^<>]*>")
 def speakable(text: str) -> str:
     """`text` as plain words for a TTS engine: entities decoded, then anything that looks
     like markup (`<speak>`, `<break time="10s"/>`, a stray `<` or `>`) removed and the
-    spacing tidied. 'Smith &amp; Co' → 'Smith & Co'."""
+    spacing tidied. 'Smith &amp; Co' → 'Smith & Co'. Invisible characters (bidi overrides, tag
+    characters, …; `flowagent.slots.invisible`) are removed too."""
+    text = strip_invisible(text)
     if "<" not in text and ">" not in text and "&" not in text:
         return text
     plain = _TAG.sub(" ", html.unescape(text)).replace("<", " ").replace(">", " ")
-    return " ".join(plain.split())
+    return " ".join(strip_invisible(plain).split())  # "&#x202E;" decodes to one
 
 
 def say_value(slot_type: str, value: object, labels: Mapping[str, str] | None = None) -> str:

@@ -9,6 +9,7 @@ the span of the original text it used. Subclasses implement `_extract_all`; the 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -22,6 +23,21 @@ log = logging.getLogger("flowagent.slots")
 
 #: A normalised slot value. Always JSON-safe so that snapshots are plain JSON.
 SlotValue = str | int | float | bool
+
+#: The largest magnitude a number an extractor yields may have: 2**53 - 1, the largest integer
+#: every JSON reader holds exactly (RFC 8259, section 6). Beyond it, or not finite (inf, NaN),
+#: a number is no value at all: a no-match, never a slot that no store can save.
+MAX_NUMBER = 2**53 - 1
+
+
+def is_sane_number(value: object) -> bool:
+    """False for an int or float that is not finite or whose magnitude exceeds `MAX_NUMBER`;
+    True for anything else (strings, booleans, None)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return -MAX_NUMBER <= value <= MAX_NUMBER
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +126,10 @@ def mark_negations(text: str, found: list[Extraction]) -> list[Extraction]:
 _MARKER_TRIGGERS = frozenset("[(<*♪♫♬")
 
 
+def _sane(ex: Extraction) -> bool:
+    return is_sane_number(ex.value) and all(map(is_sane_number, ex.candidates))
+
+
 class Extractor(ABC):
     """Base class of every slot type. Subclass it, set `type_name`, implement `_extract_all`,
     and register it with `flowagent.slots.register`.
@@ -145,7 +165,14 @@ class Extractor(ABC):
                 extra={"slot_type": self.type_name, **error_fields(err)},
             )
             return []
-        return mark_negations(text, sorted(found, key=lambda e: (e.start, e.end)))
+        sane = [e for e in found if _sane(e)]
+        if len(sane) < len(found):
+            log.debug(
+                "extractor %s: a number out of range or not finite is no value",
+                self.type_name,
+                extra={"slot_type": self.type_name},
+            )
+        return mark_negations(text, sorted(sane, key=lambda e: (e.start, e.end)))
 
     def extract(self, text: str, ctx: ExtractContext) -> Extraction | None:
         """The value the caller means. With several mentions, the last one that is not denied

@@ -156,6 +156,22 @@ def _frozen(choices: Mapping[str, object]) -> tuple[tuple[str, tuple[str, ...]],
     )
 
 
+class _Layout:
+    """Where each first letter starts a word, and word lengths summed, so that the fuzzy scan
+    skips a window by its first letter and length without joining its words."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.starting_with: dict[str, list[int]] = {}
+        self._before = [0]
+        for i, word in enumerate(words):
+            self.starting_with.setdefault(word[:1], []).append(i)
+            self._before.append(self._before[-1] + len(word))
+
+    def length(self, i: int, size: int) -> int:
+        """The length of `words[i : i + size]` joined by single spaces."""
+        return self._before[i + size] - self._before[i] + size - 1
+
+
 @register("choice")
 class ChoiceExtractor(Extractor):
     """Finds one of the slot's choices; see the module docstring.
@@ -235,6 +251,7 @@ class ChoiceExtractor(Extractor):
             return out
         threshold = float(ctx.options.get("fuzzy", 0.84))
         best: tuple[float, str, int, int] | None = None
+        layouts = {id(tokens): _Layout(tokens), id(plain): _Layout(plain)}
         for key, phrase, plain_phrase in phrases:
             n = len(phrase)
             sizes = {n, n + 1, max(1, n - 1)}  # STT splits and joins words
@@ -245,13 +262,17 @@ class ChoiceExtractor(Extractor):
                 pairs.append((plain_phrase, plain))
             for target, seq in pairs:
                 matcher: SequenceMatcher[str] | None = None  # built only if a window is close
+                layout = layouts[id(seq)]
                 for size in sizes:
-                    for i in range(len(seq) - size + 1):
-                        window = " ".join(seq[i : i + size])
-                        # Cheap filters first: similar length, and the same first letter
-                        # (STT misspells inside a word: "chekup", "folow up", "consultaion").
-                        if abs(len(window) - len(target)) > 3 or window[0] != target[0]:
+                    # Cheap filters first, without building the window: the same first letter
+                    # (STT misspells inside a word: "chekup", "folow up", "consultaion") and a
+                    # similar length.
+                    for i in layout.starting_with.get(target[:1], ()):
+                        if i + size > len(seq):
+                            break
+                        if abs(layout.length(i, size) - len(target)) > 3:
                             continue
+                        window = " ".join(seq[i : i + size])
                         if matcher is None:
                             matcher = SequenceMatcher(None, "", target, autojunk=False)
                         matcher.set_seq1(window)

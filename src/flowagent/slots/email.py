@@ -21,7 +21,9 @@ _TYPED = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
 )
 # "at", "at sign", Indian English "at the rate (of)", or a typed "@" inside a spoken address.
-_AT = re.compile(r"\s+at(?:\s+the\s+rate(?:\s+of)?)?(?:\s+sign)?\s+|\s*@\s*", re.I)
+# A match starts only where a run of spaces starts (the look-behind): inside a long run — what
+# masking an earlier value leaves — every start would rescan the rest of the run.
+_AT = re.compile(r"(?<!\s)(?:\s+at(?:\s+the\s+rate(?:\s+of)?)?(?:\s+sign)?\s+|\s*@\s*)", re.I)
 # STT dropped the "dot": "kevin at gmail com".
 _DROPPED_DOT = re.compile(r"^(\s*[A-Za-z0-9-]+)\s+(?=(?:com|net|org|edu)\b)", re.I)
 # Spoken symbols inside an address, as whole words.
@@ -105,7 +107,26 @@ _DASHED_LETTERS = re.compile(r"^[a-z](?:-[a-z]){2,}$")
 _LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9._%+-]*[a-z0-9_])?$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _LOOK_BACK = 300  # characters before "at" that may hold a spoken local part
-_SEPARATORS = frozenset(" \t\n,;:!?")
+_LOCAL_MAX = 64  # characters in a local part (RFC 5321, section 4.5.3.1.1): no longer word is one
+_WORD = re.compile(r"[^\s,;:!?]+")
+
+
+class _Words:
+    """The words of an utterance (runs of anything but spaces and , ; : ! ?), found once, so
+    that the words before each "at" are looked up, not re-read."""
+
+    def __init__(self, text: str) -> None:
+        self._spans = [m.span() for m in _WORD.finditer(text)]
+        self._ends = [end for _, end in self._spans]
+
+    def before(self, at: int, window_start: int, most: int = 9) -> list[tuple[int, int]]:
+        """The last `most` words ending by `at` (a word running past `at` is cut there) that
+        start at or after `window_start`."""
+        k = bisect.bisect_left(self._ends, at)
+        found = self._spans[max(0, k - most) : k]
+        if k < len(self._spans) and self._spans[k][0] < at:
+            found = [*found, (self._spans[k][0], at)]  # "john@ gmail": the word before "@"
+        return [w for w in found if w[0] >= max(window_start, 0)][-most:]
 
 
 _NUMBER_RUN = re.compile(
@@ -126,7 +147,12 @@ def _number_words(text: str) -> str:
     return _NUMBER_RUN.sub(digits, text).strip()
 
 
+_ANY_SYMBOL = re.compile(r"dot|period|point|underscore|dash|hyphen|minus|plus", re.I)
+
+
 def _spoken_symbols(text: str) -> str:
+    if not _ANY_SYMBOL.search(text):
+        return text  # one scan instead of four substitutions
     for pattern, symbol in _SYMBOLS:
         text = pattern.sub(symbol, text)
     return text
@@ -149,10 +175,11 @@ class EmailExtractor(Extractor):
         # at …") is read by the spelling grammar.
         runs = spell_runs(text) if _AT.search(text) else []
         ends = [r.end for r in runs]
+        words = _Words(text)
         for at in _AT.finditer(text):
             i = bisect.bisect_right(ends, at.start()) - 1
             spelled = runs[i] if i >= 0 and not text[ends[i] : at.start()].strip(" ,;") else None
-            found = self._spoken(text, at, ctx, spelled)
+            found = self._spoken(text, at, ctx, spelled, words)
             if found is not None:
                 out.append(found)
         if not out:
@@ -162,30 +189,33 @@ class EmailExtractor(Extractor):
         return out
 
     def _spoken(
-        self, text: str, at: re.Match[str], ctx: ExtractContext, spelled: SpelledRun | None
+        self,
+        text: str,
+        at: re.Match[str],
+        ctx: ExtractContext,
+        spelled: SpelledRun | None,
+        words: _Words,
     ) -> Extraction | None:
         # Local part: words before "at", back to a stop word or punctuation. It is at most
-        # 8 words, so only a window before "at" is read: reading everything before every
+        # 8 words, read from the utterance's word index: reading everything before every
         # "at" of a long utterance is quadratic.
-        offset = max(0, at.start() - _LOOK_BACK)
-        before = text[offset : at.start()]
-        words = list(re.finditer(r"[^\s,;:!?]+", before))[-9:]
-        if offset and words and words[0].start() == 0 and text[offset - 1] not in _SEPARATORS:
-            words = words[1:]  # cut by the window: not a whole word
-        local_words: list[re.Match[str]] = []
-        for w in reversed(words):
-            if w.group(0).lower().strip(".") in _STOP or (
-                local_words and before[w.end() : local_words[-1].start()].strip()
+        local_words: list[tuple[int, int]] = []
+        for w_start, w_end in reversed(words.before(at.start(), at.start() - _LOOK_BACK)):
+            word = text[w_start:w_end]
+            if (
+                len(word) > _LOCAL_MAX
+                or word.lower().strip(".") in _STOP
+                or (local_words and text[w_end : local_words[-1][0]].strip())
             ):
                 break
-            local_words.append(w)
+            local_words.append((w_start, w_end))
             if len(local_words) >= 8:
                 break
         if not local_words:
             return None
         local_words.reverse()
-        start = offset + local_words[0].start()
-        spoken = _number_words(" ".join(w.group(0) for w in local_words))
+        start = local_words[0][0]
+        spoken = _number_words(" ".join(text[s:e] for s, e in local_words))
         local = _spoken_symbols(spoken).replace(" ", "").lower()
         local = ".".join(  # "S-A-M dot L-E-E": each dotted part spelled on its own
             part.replace("-", "") if _DASHED_LETTERS.match(part) else part

@@ -46,7 +46,8 @@ _AFTER_SPELLING = re.compile(r"[\s,.;:-]*(?:(?:and|then|that's|that\s+is|is)\b[\
 _SPEAKING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|yes|yeah|oh|um|uh|good\s+(?:morning|afternoon|evening)|"
     r"hi\s+there|hello\s+there)[\s,.!]+)*"
-    r"([^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,4}?)\s*,?\s+(?:speaking|here|calling)\b",
+    # possessive spaces: "\s*,?\s+" split a long run of spaces every way before failing
+    r"([^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,4}?)(?:\s*+,)?\s++(?:speaking|here|calling)\b",
     re.I,
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # letters of any script: "José", "Zoë"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flowagent.slots.base import ExtractContext, Extraction, Extractor
+from flowagent.slots.base import MAX_NUMBER, ExtractContext, Extraction, Extractor
 from flowagent.slots.registry import register
 from flowagent.slots.spoken import TENS, UNITS, number_from_words
 
@@ -19,6 +19,9 @@ _WORD = re.compile(r"[A-Za-z]+")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.I)
 _EXTRA = {"dozen": 12, "couple": 2, "pair": 2}
 _MAX_RUN = 16
+# Digits before the decimal point a number within MAX_NUMBER can have: longer runs are never
+# converted (int() of thousands of digits is slow, and past 4,300 it raises).
+_MAX_DIGITS = len(str(MAX_NUMBER))
 
 
 def _year(words: list[str]) -> int | None:
@@ -47,6 +50,8 @@ class NumberExtractor(Extractor):
         out: list[Extraction] = []
         for m in _DIGITS.finditer(text):
             raw = m.group(0).replace(",", "")  # "1,200"
+            if len(raw.partition(".")[0].lstrip("0")) > _MAX_DIGITS:
+                continue  # "9" * 309 + ".5" is float('inf'): no number anyone says
             value: int | float = float(raw) if "." in raw else int(raw)
             half = _AND_A_HALF.match(text, m.end())
             out.append(Extraction(value + 0.5 if half else value, m.start(), (half or m).end()))

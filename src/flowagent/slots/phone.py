@@ -19,6 +19,10 @@ from flowagent.slots.registry import register
 from flowagent.slots.spoken import DigitRun, digit_runs
 
 _MIN_EXPECTED = 5  # shorter digit runs in an answer are more likely a time or a count
+# The most digits a phone number can be written with: 15 (ITU-T E.164, section 6) after an
+# international "00". Longer runs and suffixes are never parsed: a run of a thousand digits
+# tried suffix by suffix was quadratic.
+_MAX_DIGITS = 17
 # STT writes a spoken area code as a clock time: "four fifteen, five five five…" → "4:15 555…".
 # A clock followed by more digits is read as digits when that gives a phone number.
 _CLOCK = re.compile(
@@ -141,7 +145,7 @@ class PhoneExtractor(Extractor):
         if (found is None or found.value is None) and not (found is not None and expected):
             # "at 2, 555 123 4567": a leading number belongs to something else. In an
             # answer to the phone question a wrong count is reported, not trimmed away.
-            for tail in run.suffixes():
+            for tail in run.suffixes(_MAX_DIGITS):
                 shorter = self._read(tail, region, False)
                 if shorter is not None:
                     return shorter
@@ -165,7 +169,11 @@ class PhoneExtractor(Extractor):
         if region in ("US", "CA") and not international and len(digits) == 11 and digits[0] == "1":
             candidate = digits[1:]  # "1 (123) 456-7890": the trunk 1, not part of the number
         try:
-            number = phonenumbers.parse(candidate, None if international else region)
+            number = (
+                phonenumbers.parse(candidate, None if international else region)
+                if len(digits) <= _MAX_DIGITS
+                else None
+            )
         except phonenumbers.NumberParseException:
             number = None
         if number is not None:

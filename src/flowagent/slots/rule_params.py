@@ -128,16 +128,19 @@ class LengthParams(RuleParams):
 
 
 class PatternParams(RuleParams):
-    """`regex`: a Python regular expression the whole value must match."""
+    """`regex`: a regular expression (Python's syntax, as the `regex` package reads it) the
+    whole value must match; see `validators.PATTERN_TIMEOUT`."""
 
     regex: str
 
     @field_validator("regex")
     @classmethod
     def _compiles(cls, v: str) -> str:
+        import regex  # imported on first use: most flows have no pattern rule
+
         try:
-            re.compile(v)
-        except re.error as err:
+            regex.compile(v)
+        except regex.error as err:
             raise ValueError(f"the regex does not compile: {err}") from None
         return v
 

@@ -105,6 +105,7 @@ _TOKEN = re.compile(r"x-ray|[A-Za-z]+(?:'[A-Za-z]+)?|\d|[^\sA-Za-z\d]")
 _MASKED_GAP = 3
 _SEPARATORS = {",", "-", ".", ";", "/", "and", "then", "uh", "um", "er", "comma"}
 _AS_IN = ("as in", "as", "for", "like", "is for", "as in the word")
+_AS_IN_FIRST = frozenset(cue.split()[0] for cue in _AS_IN)  # a cue can follow only these
 _CAPITAL = {"capital", "cap", "uppercase", "upper", "big"}
 _SMALL = {"small", "lowercase", "lower"}
 _MULTIPLY = {"double": 2, "triple": 3, "two": 2, "three": 3}
@@ -218,7 +219,7 @@ def spell_runs(text: str, symbols: bool = True) -> list[SpelledRun]:
                 if len(word) == 1:
                     bare.append(word)
                 # "r as in robert": the word after the cue must start with the letter
-                for cue in _AS_IN:
+                for cue in _AS_IN if j + 1 < n and toks[j + 1][0].lower() in _AS_IN_FIRST else ():
                     parts = cue.split()
                     k = j + 1
                     if all(k + m < n and toks[k + m][0].lower() == p for m, p in enumerate(parts)):

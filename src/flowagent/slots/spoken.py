@@ -5,6 +5,7 @@ original character spans."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -138,12 +139,18 @@ class DigitRun:
     plus: bool = False  # an international "+" or "plus" came first
     groups: tuple[tuple[int, int, int], ...] = ()  # (digit offset, start, end) per token
 
-    def suffixes(self) -> list[DigitRun]:
-        """The run without its leading groups: "at 2, 555 123 4567" → "5551234567"."""
-        out = []
-        for offset, start, _ in self.groups[1:]:
-            out.append(DigitRun(self.digits[offset:], start, self.end, False, ()))
-        return out
+    def suffixes(self, max_digits: int | None = None) -> list[DigitRun]:
+        """The run without its leading groups: "at 2, 555 123 4567" → "5551234567"; only
+        those of at most `max_digits` digits when it is given (found by bisection, so a run of
+        thousands of groups costs no more than a short one)."""
+        groups = self.groups[1:]
+        if max_digits is not None:
+            first = bisect.bisect_left(groups, len(self.digits) - max_digits, key=lambda g: g[0])
+            groups = groups[first:]
+        return [
+            DigitRun(self.digits[offset:], start, self.end, False, ())
+            for offset, start, _ in groups
+        ]
 
 
 _SEPARATORS = {"-", ".", ",", "(", ")", "/"}

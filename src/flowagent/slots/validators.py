@@ -10,7 +10,7 @@ A rule's parameters are checked when the flow loads, against the model it declar
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -21,6 +21,13 @@ from pydantic import BaseModel
 from flowagent.errors import ExtensionError
 from flowagent.slots import rule_params as rp
 from flowagent.slots.base import OpeningHours, SlotValue
+
+log = logging.getLogger("flowagent.slots")
+
+#: How long one `pattern` rule may match one value (seconds). A regex that backtracks
+#: catastrophically ("(a|a)+$" on "aaaa…!") is stopped there: the value is refused as not
+#: matching, with a warning, instead of hanging the turn and every flow on its event loop.
+PATTERN_TIMEOUT = 0.05
 
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _DAY_NUMBERS = {d[:3].lower(): i for i, d in enumerate(_WEEKDAYS, start=1)}
@@ -238,8 +245,22 @@ def _length(check: Check) -> dict[str, str] | None:
 
 @validator("pattern", message="That doesn't look right.", params=rp.PatternParams)
 def _pattern(check: Check) -> dict[str, str] | None:
-    regex = str(check.params.get("regex", ""))
-    return None if re.fullmatch(regex, str(check.value)) else {}
+    """The whole value matches the author's regex (the `regex` package's re-compatible
+    syntax), within `PATTERN_TIMEOUT`; a match that runs out of time is no match."""
+    pattern = str(check.params.get("regex", ""))
+    import regex  # imported on first use: most flows have no pattern rule
+
+    try:
+        matched = regex.fullmatch(pattern, str(check.value), timeout=PATTERN_TIMEOUT)
+    except TimeoutError:
+        log.warning(  # the author's regex, never the caller's value
+            "pattern rule %r ran out of time (%d ms) and counts as no match: does it backtrack?",
+            pattern[:80],
+            PATTERN_TIMEOUT * 1000,
+            extra={"rule": "pattern", "slot_type": check.slot_type},
+        )
+        return {}
+    return None if matched else {}
 
 
 @validator("one_of", message="Sorry, that's not one of the options.", params=rp.OneOfParams)

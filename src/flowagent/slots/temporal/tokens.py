@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from flowagent.slots.temporal.lexicon import LEXICON, ORDINAL_WORDS, TENS_WORDS
 
 _TOKEN = re.compile(
-    r"\s*(?:"  # whitespace is consumed in the match, not tried against every alternative
+    # No leading `\s*`: a token starts at a non-space, so inside a run of spaces every start
+    # fails at once. (With `\s*` first, each position of a trailing run re-scanned the whole
+    # run — quadratic on the spaces that masking leaves behind.)
+    r"(?=\S)(?:"
     r"(?P<word>(?![ap]\.?\s?m\b|o\s?['\"’`]?\s?clock|(?<=\d)[ap]\.?(?![a-z]))"
     r"[a-z]+(?:['’][a-z]+)?)"
     r"|(?P<clock>\d{1,2}\s?[:.]\s?\d\d(?!\d|[.:]\d)|\d{1,2}h\d\d(?!\d))"
@@ -28,6 +31,10 @@ _TOKEN = re.compile(
     r"|(?P<oclock>o\s?['\"’`]?\s?clock)"
     r"|(?P<punct>\S))"
 )
+
+
+# A longer run of digits is read as a word: no date or time is written with it.
+_MAX_DIGITS = 18
 
 
 @dataclass(slots=True)
@@ -95,6 +102,9 @@ def tokenize(text: str) -> list[Tok]:
             out.append(Tok(k, v, start, end, raw, low, v if isinstance(v, int) else 0))
         elif kind == "num":
             raw = text[start:end]
+            if len(raw) > _MAX_DIGITS:  # no date or time; int() of 5,000 digits raises
+                out.append(Tok("w", raw, start, end, raw, raw))
+                continue
             out.append(Tok("num", int(raw), start, end, raw, raw, int(raw)))
         elif kind == "punct":
             raw = text[start:end]
