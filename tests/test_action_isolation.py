@@ -76,6 +76,11 @@ async def async_generator_exit(slots):
 async def async_custom(slots):
     raise Custom("custom")
 
+async def exits_after_waiting(slots):
+    import asyncio
+    await asyncio.sleep(0.01)
+    raise SystemExit(5)
+
 CANCELLED = threading.Event()
 
 async def ignores_cancel(slots):
@@ -86,9 +91,17 @@ async def ignores_cancel(slots):
         except asyncio.CancelledError:
             CANCELLED.set()  # and carries on regardless
 
-async def blocks(slots):
-    RELEASE.wait(5)  # blocking I/O written inside an async def
+def blocks(slots):
+    RELEASE.wait(5)  # blocking I/O, written as a plain def: it gets a thread of its own
     return {"value": "late"}
+
+LOOPS = []
+
+async def on_callers_loop(slots):
+    import asyncio
+    LOOPS.append(asyncio.get_running_loop())
+    await asyncio.sleep(0.05)
+    return {"value": "ok"}
 
 async def waits(slots):
     import asyncio
@@ -175,14 +188,14 @@ def test_hung_actions_of_one_flow_do_not_starve_another_flow(tmp_path: Path) -> 
 
 def test_a_hung_action_cannot_pile_up_threads(tmp_path: Path) -> None:
     """Past the per-action cap, new calls fail at once instead of starting threads."""
-    from flowagent.actions import MAX_RUNNING_PER_ACTION
+    from flowagent.actions import MAX_OVERDUE_PER_ACTION
 
     hung = flow_in(tmp_path, "hung", "hang", timeout=0.01)
     before = threading.active_count()
     try:
-        for _ in range(MAX_RUNNING_PER_ACTION * 3):
+        for _ in range(MAX_OVERDUE_PER_ACTION * 3):
             assert call(hung).outcome == "fallback"
-        assert threading.active_count() - before <= MAX_RUNNING_PER_ACTION
+        assert threading.active_count() - before <= MAX_OVERDUE_PER_ACTION
         started = time.perf_counter()
         assert call(hung).outcome == "fallback"
         assert time.perf_counter() - started < 0.01 * 5  # refused, not waited for
@@ -234,7 +247,10 @@ def call_async(flow: flowagent.Flow) -> flowagent.Turn:
     return asyncio.run(go())
 
 
-@pytest.mark.parametrize("function", ["async_interrupts", "async_generator_exit", "async_custom"])
+@pytest.mark.parametrize(
+    "function",
+    ["async_interrupts", "async_generator_exit", "async_custom", "exits_after_waiting"],
+)
 def test_an_async_action_raising_any_base_exception_is_a_failed_action(
     tmp_path: Path, function: str
 ) -> None:
@@ -278,20 +294,30 @@ def test_an_async_action_that_swallows_cancellation_fails_at_its_timeout(tmp_pat
     """Its cancellation is asked for at the timeout; it carries on, but the turn does not wait
     for it (handle_async used to never return)."""
     flow = flow_in(tmp_path, "stubborn", "ignores_cancel", timeout=0.1)
-    try:
+    module = sys.modules[flow.compiled.actions["RUN"].__module__]
+
+    async def go() -> tuple[flowagent.Turn, float]:
+        conv = flow.new_conversation()
+        await conv.start_async()
         started = time.perf_counter()
-        turn = call_async(flow)
-        assert time.perf_counter() - started < 1.0
-        assert (turn.outcome, turn.event) == ("fallback", "action_error")
-        assert sys.modules[flow.compiled.actions["RUN"].__module__].CANCELLED.wait(1)
+        turn = await asyncio.wait_for(conv.handle_async("hi"), 10)
+        took = time.perf_counter() - started
+        module.RELEASE.set()  # let the stubborn task end, so that the loop can close
+        return turn, took
+
+    try:
+        turn, took = asyncio.run(go())
     finally:
         release(flow)
+    assert took < 1.0
+    assert (turn.outcome, turn.event) == ("fallback", "action_error")
+    assert module.CANCELLED.wait(1)
 
 
-def test_a_blocking_async_action_neither_outlives_its_timeout_nor_blocks_the_loop(
+def test_a_blocking_action_neither_outlives_its_timeout_nor_blocks_the_loop(
     tmp_path: Path,
 ) -> None:
-    """An `async def` action that blocks (time.sleep, sync I/O) runs on an event loop of its
+    """A plain-function action that blocks (time.sleep, sync I/O) runs in a thread of its
     own: the turn fails at the timeout, and a 10 ms timer on the caller's loop keeps time."""
     flow = flow_in(tmp_path, "blocking", "blocks", timeout=0.2)
 
@@ -342,3 +368,22 @@ def test_a_hang_up_during_an_async_action_cancels_the_action(tmp_path: Path) -> 
 
     asyncio.run(go())
     assert module.CANCELLED.wait(1)
+
+
+def test_async_actions_run_on_the_callers_loop_and_many_run_at_once(tmp_path: Path) -> None:
+    """An `async def` action is a task on the loop that awaits the turn — its HTTP session and
+    clients belong to that loop — and a hundred calls booking at the same moment all succeed
+    (no cap on calls in progress, only on calls hung past their timeout)."""
+    flow = flow_in(tmp_path, "loop", "on_callers_loop", timeout=2.0)
+    module = sys.modules[flow.compiled.actions["RUN"].__module__]
+
+    async def go() -> tuple[asyncio.AbstractEventLoop, list[flowagent.Turn]]:
+        calls = [flow.new_conversation() for _ in range(100)]
+        for conv in calls:
+            await conv.start_async()
+        turns = await asyncio.gather(*(c.handle_async("hi") for c in calls))
+        return asyncio.get_running_loop(), list(turns)
+
+    loop, turns = asyncio.run(go())
+    assert all((t.outcome, t.text) == ("complete", "Result ok.") for t in turns)
+    assert set(module.LOOPS) == {loop}

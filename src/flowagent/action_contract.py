@@ -65,6 +65,9 @@ class ActionCheck:
     #: The keys every result has when each `return` is a dict literal with text keys (read
     #: from the source); None when the source does not say.
     returns: frozenset[str] | None = None
+    #: Blocking calls written inside an `async def` ("time.sleep", "requests.get"): each
+    #: holds the event loop, and every call on it, while it runs.
+    blocking: tuple[str, ...] = ()
 
 
 # --- arguments ---------------------------------------------------------------------------
@@ -82,18 +85,73 @@ def check_function(ref: str, fn: Callable[..., Any]) -> ActionCheck:
     except TypeError:
         name = getattr(fn, "__name__", ref.partition(":")[2])
         raise LookupError(_cannot_take(ref, f"{name}{signature}")) from None
-    return ActionCheck(True, inspect.iscoroutinefunction(fn), returns=_source_returns(fn))
+    node = _source_node(fn)
+    return ActionCheck(
+        True,
+        inspect.iscoroutinefunction(fn),
+        returns=returned_keys(node) if node is not None else None,
+        blocking=blocking_calls(node) if node is not None else (),
+    )
 
 
-def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
+def _source_node(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, *_PARSE_FAILURES):
         return None
     node = tree.body[0] if tree.body else None
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        return returned_keys(node)
-    return None
+    return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+
+
+def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
+    node = _source_node(fn)
+    return returned_keys(node) if node is not None else None
+
+
+#: Calls that block the thread they run in: module → functions (None: any of its functions).
+#: Inside an `async def` they hold the event loop (asyncio's "Developing with asyncio").
+_BLOCKING: dict[str, frozenset[str] | None] = {
+    "time": frozenset({"sleep"}),
+    "requests": None,
+    "urllib.request": frozenset({"urlopen"}),
+    "subprocess": frozenset({"run", "call", "check_call", "check_output"}),
+    "socket": frozenset({"create_connection", "getaddrinfo"}),
+    "sqlite3": frozenset({"connect"}),
+    "psycopg2": frozenset({"connect"}),
+    "smtplib": frozenset({"SMTP", "SMTP_SSL"}),
+}
+
+
+def blocking_calls(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The known blocking calls ("time.sleep", "requests.post") written in an `async def`'s
+    own body, in order of appearance; () for a plain function, which runs in a thread."""
+    if not isinstance(func, ast.AsyncFunctionDef):
+        return ()
+    found: list[str] = []
+    stack: list[ast.AST] = list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue  # another function's body
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            module, _, attr = (name or "").rpartition(".")
+            known = module in _BLOCKING
+            if known and (_BLOCKING[module] is None or attr in (_BLOCKING[module] or ())):
+                found.extend([] if name in found else [str(name)])
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return tuple(found)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """ "time.sleep" for the expression `time.sleep`; None for anything but dotted names."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
 
 
 def returned_keys(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str] | None:
@@ -192,7 +250,9 @@ def check_source(ref: str, path: Path) -> ActionCheck:
             return ActionCheck(True, is_async)
         if not _takes_one(binding.args):
             raise LookupError(_cannot_take(ref, f"{func}({ast.unparse(binding.args)})"))
-        return ActionCheck(True, is_async, returns=returned_keys(binding))
+        return ActionCheck(
+            True, is_async, returns=returned_keys(binding), blocking=blocking_calls(binding)
+        )
     return ActionCheck(True, None)  # bound by an import or an assignment: exists, shape unknown
 
 

@@ -25,8 +25,14 @@ exception — `SystemExit` included — or a timeout becomes an `ActionError`, w
 turns into a route to the fallback state: a failing action never ends the call abruptly. A
 plain function runs in its own daemon thread, so no action waits for another's pool slot; a
 call that outlives its timeout keeps its thread (and runs to its end: a thread cannot be
-stopped) until it returns, and at most `MAX_RUNNING_PER_ACTION` calls of one function may be
-running at once — past that, new calls fail at once rather than pile up threads.
+stopped) until it returns, and at most `MAX_OVERDUE_PER_ACTION` calls of one function may be
+running past their timeout — past that, new calls fail at once rather than pile up threads.
+An `async def` awaited by `handle_async` runs as a task on the caller's event loop, as asyncio
+code expects (its HTTP sessions and clients belong to that loop): the turn stops waiting at
+the timeout even if the task swallows its cancellation, and nothing it raises — `SystemExit`
+and `KeyboardInterrupt` included — leaves the task. Blocking inside an `async def` holds the
+loop, asyncio's rule for all coroutines; `flowagent check` warns about the usual blocking
+calls there (write blocking code as a plain `def`).
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping
+import types
+from collections.abc import Callable, Coroutine, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,8 +72,9 @@ ActionFn = Callable[[dict[str, Any]], Any]
 
 #: Environment variable listing modules (comma-separated) flows may take actions from.
 ALLOW_ENV = "FLOWAGENT_ALLOW_MODULES"
-#: Calls of one action function that may be running at once (hung ones included).
-MAX_RUNNING_PER_ACTION = 16
+#: Calls of one plain-function action that may still be running past their timeout (hung):
+#: past that, new calls of it fail at once instead of starting more threads.
+MAX_OVERDUE_PER_ACTION = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +209,7 @@ class _Call:
     result (or `_Raised`). A coroutine runs on an event loop of its own in that thread, so
     `cancel()` can reach it from any thread; a plain function cannot be stopped."""
 
-    __slots__ = ("_cancelled", "_lock", "_loop", "_task", "future")
+    __slots__ = ("_cancelled", "_lock", "_loop", "_task", "future", "overdue")
 
     def __init__(self) -> None:
         self.future: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
@@ -210,6 +218,7 @@ class _Call:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[Any] | None = None
         self._cancelled = False
+        self.overdue = False  # still running past its timeout (counted in `_overdue`)
 
     def cancel(self) -> None:
         """Cancel a coroutine action at its next `await` (its timeout passed, or the turn was
@@ -234,8 +243,16 @@ class _Call:
         return await awaitable
 
 
-_running: dict[Any, int] = {}
-_running_lock = threading.Lock()
+_overdue: dict[Any, int] = {}
+_overdue_lock = threading.Lock()
+
+
+def _mark_overdue(fn: ActionFn, call: _Call) -> None:
+    """Count `call` against its function's cap: its timeout passed and it runs on."""
+    with _overdue_lock:
+        if not call.future.done() and not call.overdue:
+            call.overdue = True
+            _overdue[fn] = _overdue.get(fn, 0) + 1
 
 
 def _start(ref: str, fn: ActionFn, slots: dict[str, Any]) -> _Call:
@@ -244,11 +261,10 @@ def _start(ref: str, fn: ActionFn, slots: dict[str, Any]) -> _Call:
     event loop there. Its result is normalised there too, so nothing the action made — a
     value whose `str()` raises, a result nested 100,000 deep — runs in the caller's thread.
     The thread runs in a copy of the caller's context (`contextvars`)."""
-    with _running_lock:
-        busy = _running.get(fn, 0)
-        if busy >= MAX_RUNNING_PER_ACTION:
-            raise ActionError(ref, f"{busy} earlier calls are still running (past their timeout?)")
-        _running[fn] = busy + 1
+    with _overdue_lock:
+        hung = _overdue.get(fn, 0)
+    if hung >= MAX_OVERDUE_PER_ACTION:
+        raise ActionError(ref, f"{hung} earlier calls are still running past their timeout")
     call = _Call()
 
     def work() -> None:
@@ -262,12 +278,13 @@ def _start(ref: str, fn: ActionFn, slots: dict[str, Any]) -> _Call:
         else:
             call.future.set_result(value)
         finally:
-            with _running_lock:
-                left = _running.get(fn, 1) - 1
-                if left:
-                    _running[fn] = left
-                else:
-                    _running.pop(fn, None)
+            with _overdue_lock:
+                if call.overdue:
+                    left = _overdue.get(fn, 1) - 1
+                    if left:
+                        _overdue[fn] = left
+                    else:
+                        _overdue.pop(fn, None)
 
     context = contextvars.copy_context()
     threading.Thread(
@@ -292,6 +309,7 @@ def run_action(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) ->
         return call.future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
         call.cancel()
+        _mark_overdue(fn, call)
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
     except _Raised as raised:
         raise _failure(ref, raised.error) from None
@@ -303,23 +321,110 @@ def run_action(ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float) ->
 async def run_action_async(
     ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float
 ) -> dict[str, Any]:
-    """Run an action from async code without ever running it on this event loop: it runs in
-    its own thread (a coroutine on an event loop of its own there), so an action that blocks
-    (`time.sleep` in an `async def`), ignores cancellation or raises anything cannot hold this
-    loop or outlive `timeout` seconds here. Raises ActionError on failure or timeout; if this
-    task is cancelled (a hang-up), the action is cancelled too and CancelledError propagates."""
+    """Run an action from async code: an `async def` as a task on this event loop, a plain
+    function in its own thread. Either way the turn waits at most `timeout` seconds — a task
+    that swallows its cancellation runs on, unwaited — and whatever the action raises
+    (`SystemExit` too) is an ActionError. If this task is cancelled (a hang-up), the action is
+    cancelled too and CancelledError propagates."""
+    if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
+        getattr(fn, "__call__", None)  # noqa: B004 — an object whose __call__ is async
+    ):
+        return await _run_on_loop(ref, fn, slots, timeout)
     call = _start(ref, fn, slots)
     try:
         # wait_for cancels only the asyncio wrapper: the thread's future cannot be.
         return await asyncio.wait_for(asyncio.wrap_future(call.future), timeout)
     except TimeoutError:
         call.cancel()
+        _mark_overdue(fn, call)
         raise ActionError(ref, f"timed out after {timeout:g}s") from None
     except _Raised as raised:
         raise _failure(ref, raised.error) from None
     except BaseException:  # the turn itself is cancelled (hang-up): the action is too
         call.cancel()
         raise
+
+
+async def _run_on_loop(
+    ref: str, fn: ActionFn, slots: dict[str, Any], timeout: float
+) -> dict[str, Any]:
+    """An `async def` action as a task on the running loop (see `run_action_async`)."""
+
+    async def guarded() -> Any:
+        try:
+            return await fn(dict(slots))
+        except asyncio.CancelledError:
+            raise
+        except BaseException as err:  # asyncio would re-raise SystemExit out of the loop
+            raise _Raised(err) from None
+
+    coro = guarded()
+    try:
+        # Its first step runs inline: an action that finishes without waiting for anything
+        # (a cache hit, a computed reference) costs no trip through a busy event loop.
+        first = coro.send(None)
+    except StopIteration as finished:
+        return _read_result(ref, finished.value)
+    except _Raised as raised:
+        raise _failure(ref, raised.error) from None
+    except asyncio.CancelledError:
+        raise ActionError(ref, "it was cancelled (not by its timeout)") from None
+    task = asyncio.ensure_future(_finish(coro, first))
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:  # the turn is cancelled (hang-up): the action is too
+        task.cancel()
+        raise
+    if not done:
+        task.cancel()  # asked; it may swallow it and run on, but nobody waits for it
+        task.add_done_callback(_retrieve)
+        raise ActionError(ref, f"timed out after {timeout:g}s")
+    try:
+        result = task.result()
+    except _Raised as raised:
+        raise _failure(ref, raised.error) from None
+    except asyncio.CancelledError:
+        raise ActionError(ref, "it was cancelled (not by its timeout)") from None
+    return _read_result(ref, result)
+
+
+def _read_result(ref: str, result: Any) -> dict[str, Any]:
+    try:
+        return _normalise(ref, result)
+    except ActionError:
+        raise
+    except BaseException as err:  # reading the result raised (a str() that exits, a deep nest)
+        raise _failure(ref, err) from None
+
+
+async def _finish(coro: Coroutine[Any, Any, Any], pending: Any) -> Any:
+    return await _carry_on(coro, pending)
+
+
+@types.coroutine
+def _carry_on(coro: Coroutine[Any, Any, Any], pending: Any) -> Generator[Any, Any, Any]:
+    """The rest of a coroutine whose first step already ran and yielded `pending` (the future
+    it waits for), to run as a task: what `yield from coro` would do from its second step."""
+    while True:
+        try:
+            sent = yield pending
+        except BaseException as exc:  # cancellation (or anything) thrown in: pass it on
+            try:
+                pending = coro.throw(exc)
+            except StopIteration as finished:
+                return finished.value
+        else:
+            try:
+                pending = coro.send(sent)
+            except StopIteration as finished:
+                return finished.value
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Done callback of an abandoned action task: its outcome is read, so asyncio does not
+    log "exception was never retrieved" for a call that already failed by its timeout."""
+    if not task.cancelled():
+        task.exception()
 
 
 # --- results -----------------------------------------------------------------------------

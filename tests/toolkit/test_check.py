@@ -49,3 +49,52 @@ def test_a_trap_means_no_termination_proof() -> None:
     report = check_flow(FLOWS / "trap.yaml")
     assert report.termination is not None and report.termination.bound is None
     assert "NOT proven" in format_report(report)
+
+
+BLOCKING_FLOW = """\
+flow: blocking
+start: RUN
+states:
+  RUN:
+    kind: action
+    action: acts:book
+    next: DONE
+  DONE:
+    kind: end
+    outcome: complete
+    say: Booked.
+  FALLBACK:
+    kind: end
+    outcome: fallback
+    say: Sorry.
+"""
+
+
+@pytest.mark.parametrize("import_actions", [False, True], ids=["source", "imported"])
+def test_blocking_calls_in_an_async_action_are_a_warning_at_its_line(
+    tmp_path: Path, import_actions: bool
+) -> None:
+    """`time.sleep` or `requests.post` in an `async def` holds the worker's event loop; a
+    plain `def` doing the same runs in its own thread and is fine."""
+    (tmp_path / "acts.py").write_text(
+        "import time, requests\n"
+        "async def book(slots):\n"
+        "    time.sleep(1)\n"
+        "    requests.post('https://calendar.example/book', json=slots)\n"
+        "    return {'reference': 'A1'}\n"
+        "def plain(slots):\n"
+        "    time.sleep(1)\n"
+        "    return {'reference': 'A1'}\n"
+    )
+    (tmp_path / "flow.yaml").write_text(BLOCKING_FLOW)
+    if import_actions:
+        pytest.importorskip("requests")
+    report = check_flow(tmp_path / "flow.yaml", import_actions=import_actions)
+    hits = [f for f in report.findings if f.code == "action-blocks-loop"]
+    assert len(hits) == 1, format_report(report)
+    assert hits[0].severity == "warning" and hits[0].line == 6  # the `action:` line
+    assert "time.sleep, requests.post" in hits[0].message
+
+    (tmp_path / "flow.yaml").write_text(BLOCKING_FLOW.replace("acts:book", "acts:plain"))
+    report = check_flow(tmp_path / "flow.yaml", import_actions=import_actions)
+    assert not [f for f in report.findings if f.code == "action-blocks-loop"]

@@ -116,6 +116,16 @@ class _Checker:
                     ("states", state, "action"),
                     check.note or "could not be checked",
                 )
+            if check.blocking:
+                self.add(
+                    "warning",
+                    "action-blocks-loop",
+                    ("states", state, "action"),
+                    f"the async def calls {', '.join(check.blocking)}, which blocks: while it"
+                    " runs, every call on the worker's event loop waits. Await an async"
+                    " equivalent, or write the action as a plain def (it runs in its own"
+                    " thread)",
+                )
         self.reachability()
         self.slot_usage()
         self.shared_synonyms()
