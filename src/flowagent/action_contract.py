@@ -103,11 +103,6 @@ def _source_node(fn: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionD
     return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
 
 
-def _source_returns(fn: Callable[..., Any]) -> frozenset[str] | None:
-    node = _source_node(fn)
-    return returned_keys(node) if node is not None else None
-
-
 #: Calls that block the thread they run in: module → functions (None: any of its functions).
 #: Inside an `async def` they hold the event loop (asyncio's "Developing with asyncio").
 _BLOCKING: dict[str, frozenset[str] | None] = {

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -448,20 +449,22 @@ _PLACES = {
 }
 
 
-def _collect_keys() -> dict[str, list[str]]:
+def model_keys(module: ModuleType, places: Mapping[str, str]) -> dict[str, list[str]]:
+    """Every field name of the pydantic models defined in `module` → where it may appear
+    (`places` names a model for people: "a slot"), for "did you mean" hints on unknown keys."""
     keys: dict[str, list[str]] = {}
-    for obj in vars(schema).values():
+    for obj in vars(module).values():
         if (
             isinstance(obj, type)
             and issubclass(obj, BaseModel)
-            and obj.__module__ == schema.__name__
+            and obj.__module__ == module.__name__
         ):
             for key in obj.model_fields:
-                keys.setdefault(key, []).append(_PLACES.get(obj.__name__, obj.__name__))
+                keys.setdefault(key, []).append(places.get(obj.__name__, obj.__name__))
     return dict(sorted(keys.items()))
 
 
-_ALL_KEYS = _collect_keys()
+_ALL_KEYS = model_keys(schema, _PLACES)
 _KEY_HINTS = {
     "kind": "one of: say, collect, confirm, retry, action, end",
     "type": "a slot type such as date, time, phone, email, name, choice, yesno, number, text",

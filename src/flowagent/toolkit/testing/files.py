@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from flowagent.commands import DEFAULT_PHRASES
 from flowagent.errors import FlowDefinitionError, Problem
 from flowagent.fakes import FakeAction, bind_overrides
-from flowagent.flow import Flow, load_flow, validation_problems
+from flowagent.flow import Flow, load_flow, model_keys, validation_problems
 from flowagent.loader import Loc, LocatedDocument, read_yaml_file
 from flowagent.slot_checks import value_problem
 from flowagent.toolkit.testing import spec as spec_module
@@ -50,20 +50,7 @@ _PLACES = {
 SKIP_DIRS = {"node_modules", "venv", "build", "dist", "__pycache__", "site-packages", "CVS"}
 
 
-def _all_keys() -> dict[str, list[str]]:
-    keys: dict[str, list[str]] = {}
-    for obj in vars(spec_module).values():
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, BaseModel)
-            and obj.__module__ == spec_module.__name__
-        ):
-            for key in obj.model_fields:
-                keys.setdefault(key, []).append(_PLACES.get(obj.__name__, obj.__name__))
-    return dict(sorted(keys.items()))
-
-
-_KEYS = _all_keys()
+_KEYS = model_keys(spec_module, _PLACES)
 
 
 @dataclass(slots=True)
