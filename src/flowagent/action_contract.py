@@ -36,7 +36,7 @@ import importlib.machinery
 import importlib.util
 import inspect
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,18 +123,13 @@ def blocking_calls(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, .
     if not isinstance(func, ast.AsyncFunctionDef):
         return ()
     found: list[str] = []
-    stack: list[ast.AST] = list(reversed(func.body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue  # another function's body
+    for node in _own_nodes(func):
         if isinstance(node, ast.Call):
             name = _dotted(node.func)
             module, _, attr = (name or "").rpartition(".")
             known = module in _BLOCKING
             if known and (_BLOCKING[module] is None or attr in (_BLOCKING[module] or ())):
                 found.extend([] if name in found else [str(name)])
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
     return tuple(found)
 
 
@@ -154,11 +149,7 @@ def returned_keys(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str
     literal with text keys (or returns nothing) and it is no generator; else None."""
     keys: set[str] = set()
     found = False
-    stack: list[ast.AST] = list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue  # another function's returns
+    for node in _own_nodes(func):
         if isinstance(node, ast.Yield | ast.YieldFrom):
             return None
         if isinstance(node, ast.Return):
@@ -171,8 +162,19 @@ def returned_keys(func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str
                 return None  # a variable, a call, a ** spread: the source does not say
             keys.update(str(k.value) for k in value.keys if isinstance(k, ast.Constant))
             found = True
-        stack.extend(ast.iter_child_nodes(node))
     return frozenset(keys) if found else None
+
+
+def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's own body, in source order, without those of the functions,
+    lambdas and classes it defines (their returns and calls are not its own)."""
+    stack: list[ast.AST] = list(reversed(func.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _cannot_take(ref: str, shown: str) -> str:
